@@ -8,14 +8,21 @@ export default tseslint.config(
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': [
         'error',
         {
           allowForKnownSafeCalls: [
-            { from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite', 'before', 'after'] },
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['test', 'it', 'describe', 'suite', 'before', 'after'],
+            },
           ],
         },
       ],
@@ -30,19 +37,26 @@ export default tseslint.config(
     // Layering (docs/design.md): lower layers never import higher ones.
     files: ['src/vim25/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['**/vsphere/**', '**/provider/**', '**/controllers/**', '**/app/**', '**/cli/**'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/vsphere/**', '**/provider/**', '**/controllers/**', '**/app/**', '**/cli/**'] },
+      ],
     },
   },
   {
     files: ['src/vsphere/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['**/provider/**', '**/controllers/**', '**/app/**', '**/cli/**'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/provider/**', '**/controllers/**', '**/app/**', '**/cli/**'] },
+      ],
     },
   },
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/explicit-function-return-type': 'off',
       'max-depth': 'off',
       complexity: 'off',
     },
