@@ -159,7 +159,7 @@ test('given abort while waiting, should end the generator and destroy the collec
   const gen = watchUpdates({ rt, serviceContent: sc }, { setup, signal: ac.signal });
   const first = await gen.next();
   assert.equal(first.done, false);
-  assert.equal((first.value).type, 'sync');
+  assert.equal(first.value.type, 'sync');
   const pending = gen.next();
   setTimeout(() => {
     ac.abort();

@@ -86,18 +86,14 @@ export async function startVcsim(options: StartVcsimOptions): Promise<Vcsim> {
       { cause: err },
     );
   });
+  const scenario =
+    typeof options.scenario === 'string' ? await readScenario(options.scenario) : options.scenario;
   options.signal?.throwIfAborted();
-  const { scenario } = options;
-  const fromFile = typeof scenario === 'string';
-  const args = [
-    '--scenario',
-    fromFile ? resolve(scenario) : '-',
-    ...(options.verbose === true ? ['--verbose'] : []),
-  ];
+  const args = ['--scenario', '-', ...(options.verbose === true ? ['--verbose'] : [])];
   const child: Child = spawn(VCSIM_BINARY, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const stderr = collectTail(child.stderr, options.verbose === true);
   child.stdin.on('error', () => undefined); // the harness may exit before reading everything
-  if (!fromFile) child.stdin.write(`${JSON.stringify(scenario)}\n`);
+  child.stdin.write(`${JSON.stringify(scenario)}\n`);
   const exited = new Promise<void>((res) => {
     child.once('exit', () => {
       res();
@@ -105,21 +101,23 @@ export async function startVcsim(options: StartVcsimOptions): Promise<Vcsim> {
   });
   try {
     const ready = await readReadyLine(child, stderr, options.signal);
-    const credentials = fromFile ? await readCredentials(scenario) : scenario.credentials;
     // Unreferenced, a forgotten harness cannot keep this process alive; when this process exits,
     // the harness sees stdin close and exits too.
     child.unref();
     for (const s of [child.stdin, child.stdout, child.stderr]) unrefStream(s);
-    return makeVcsim(child, exited, ready, credentials);
+    return makeVcsim(child, exited, ready, scenario.credentials);
   } catch (err) {
     await stop(child, exited);
     throw err;
   }
 }
 
-async function readCredentials(path: string): Promise<ScenarioCredentials> {
-  const parsed = JSON.parse(await readFile(resolve(path), 'utf8')) as VcsimScenario;
-  return parsed.credentials;
+async function readScenario(path: string): Promise<VcsimScenario> {
+  try {
+    return JSON.parse(await readFile(resolve(path), 'utf8')) as VcsimScenario;
+  } catch (err) {
+    throw new VcsimStartError(`cannot read scenario ${path}`, { cause: err });
+  }
 }
 
 function unrefStream(stream: Readable | Writable): void {

@@ -100,11 +100,13 @@ export function returnval(xml: string): string | undefined {
   return /<returnval type="[A-Za-z]+">([^<]+)<\/returnval>/.exec(xml)?.[1];
 }
 
-/** Options of {@link rest}: a session id, "user:password" basic auth, a JSON body. */
+/** Options of {@link rest}: a session id, "user:password" basic auth, a JSON body, a signal
+ * (default: 10 s timeout). */
 export interface RestOptions {
   readonly session?: string;
   readonly auth?: string;
   readonly body?: object;
+  readonly signal?: AbortSignal;
 }
 
 /** Calls a vAPI REST path under `restUrl`; resolves with the status and the parsed JSON body. */
@@ -123,7 +125,7 @@ export async function rest(
     method,
     dispatcher: agent,
     headers,
-    signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+    signal: options.signal ?? AbortSignal.timeout(CALL_TIMEOUT_MS),
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   });
   const text = await res.body.text();
