@@ -17,10 +17,19 @@ try {
   const server = new URL(sim.sdkUrl).origin;
   process.stdout.write(`vCenter simulator at ${server} (scenario ${scenario})\n\n`);
   const args = ['inventory', '--server', server, '--user', sim.credentials.username, '--ca-file', caFile];
-  process.stdout.write(`$ vsphere-ccm ${args.join(' ')} --zone-category k8s-zone --region-category k8s-region\n`);
+  process.stdout.write(
+    `$ vsphere-ccm ${args.join(' ')} --zone-category k8s-zone --region-category k8s-region\n`,
+  );
   const env = { ...process.env, VSPHERE_PASSWORD: sim.credentials.password };
-  const io = { stdout: (t: string) => process.stdout.write(t), stderr: (t: string) => process.stderr.write(t), env };
-  process.exitCode = await main([...args, '--zone-category', 'k8s-zone', '--region-category', 'k8s-region'], io);
+  const io = {
+    stdout: (t: string) => process.stdout.write(t),
+    stderr: (t: string) => process.stderr.write(t),
+    env,
+  };
+  process.exitCode = await main(
+    [...args, '--zone-category', 'k8s-zone', '--region-category', 'k8s-region'],
+    io,
+  );
   const counters = await sim.control.counters();
   process.stdout.write(`\nvCenter calls for that listing: SOAP ${JSON.stringify(counters.soap)}\n`);
 } finally {
