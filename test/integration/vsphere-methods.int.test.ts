@@ -3,7 +3,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { Agent } from 'undici';
 import {
   AcquireCloneTicket,
   CancelWaitForUpdates,
@@ -18,8 +17,6 @@ import {
   WaitForUpdatesEx,
 } from '../../src/vim25/generated/methods.ts';
 import { retrieveServiceContent } from '../../src/vim25/client.ts';
-import { SoapHttpTransport } from '../../src/vim25/soap-transport.ts';
-import { typeRegistry } from '../../src/vim25/generated/type-registry.ts';
 import { InvalidLoginError, ManagedObjectNotFoundError, VimFaultError } from '../../src/vim25/faults.ts';
 import { openVCenterConnection, type VCenterConnection } from '../../src/vsphere/vcenter-connection.ts';
 import { VimSession } from '../../src/vsphere/session.ts';
@@ -35,6 +32,7 @@ import {
 } from '../../src/vsphere/search-index.ts';
 import { TaskFailedError, destroyEntity, powerOffVm, powerOnVm } from '../../src/vsphere/tasks.ts';
 import { startVcsim, type Vcsim } from '../support/vcsim.ts';
+import { simTransport } from '../support/sim-transport.ts';
 
 const scenario = resolve(import.meta.dirname, '../vcsim/scenarios/basic.json');
 const node1Uuid = '4237a1b2-c3d4-e5f6-0718-293a4b5c6d01';
@@ -92,61 +90,37 @@ describe('vim25 methods against the simulator', () => {
   });
 
   test('given a wrong password, should fail with InvalidLoginError', async () => {
-    const agent = new Agent({ connect: { ca: sim.certPem } });
-    try {
-      const transport = new SoapHttpTransport({
-        url: new URL(sim.sdkUrl),
-        dispatcher: agent,
-        registry: typeRegistry,
-      });
-      const session = new VimSession({
-        transport,
-        serviceContent: await retrieveServiceContent(transport),
-        credentials: () => ({ username: sim.credentials.username, password: 'not-the-password' }),
-        keepAliveMs: 0,
-      });
-      await assert.rejects(session.login(), InvalidLoginError);
-    } finally {
-      await agent.close();
-    }
+    await using sim2 = simTransport(sim);
+    const { transport } = sim2;
+    const session = new VimSession({
+      transport,
+      serviceContent: await retrieveServiceContent(transport),
+      credentials: () => ({ username: sim.credentials.username, password: 'not-the-password' }),
+      keepAliveMs: 0,
+    });
+    await assert.rejects(session.login(), InvalidLoginError);
   });
 
   test('given a clone ticket, should let a second connection join the session without a password', async () => {
     const ticket = await AcquireCloneTicket(conn.rt, { _this: conn.serviceContent.sessionManager! });
     assert.ok(ticket.length > 0);
-    const agent = new Agent({ connect: { ca: sim.certPem } });
-    try {
-      const transport = new SoapHttpTransport({
-        url: new URL(sim.sdkUrl),
-        dispatcher: agent,
-        registry: typeRegistry,
-      });
-      const user = await CloneSession(transport, {
-        _this: conn.serviceContent.sessionManager!,
-        cloneTicket: ticket,
-      });
-      assert.equal(user.userName, sim.credentials.username);
-      assert.ok(transport.sessionCookie);
-    } finally {
-      await agent.close();
-    }
+    await using sim2 = simTransport(sim);
+    const { transport } = sim2;
+    const user = await CloneSession(transport, {
+      _this: conn.serviceContent.sessionManager!,
+      cloneTicket: ticket,
+    });
+    assert.equal(user.userName, sim.credentials.username);
+    assert.ok(transport.sessionCookie);
   });
 
   test('given LoginByToken without a SAML token, should be refused with a typed fault', async () => {
-    const agent = new Agent({ connect: { ca: sim.certPem } });
-    try {
-      const transport = new SoapHttpTransport({
-        url: new URL(sim.sdkUrl),
-        dispatcher: agent,
-        registry: typeRegistry,
-      });
-      await assert.rejects(
-        LoginByToken(transport, { _this: conn.serviceContent.sessionManager! }),
-        VimFaultError,
-      );
-    } finally {
-      await agent.close();
-    }
+    await using sim2 = simTransport(sim);
+    const { transport } = sim2;
+    await assert.rejects(
+      LoginByToken(transport, { _this: conn.serviceContent.sessionManager! }),
+      VimFaultError,
+    );
   });
 
   test('given a page size, should page with ContinueRetrievePropertiesEx and still return every VM', async () => {

@@ -3,10 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { Agent } from 'undici';
 import { CurrentTime } from '../../src/vim25/generated/methods.ts';
-import { typeRegistry } from '../../src/vim25/generated/type-registry.ts';
-import { SoapHttpTransport } from '../../src/vim25/soap-transport.ts';
 import { SoapTimeoutError, SoapTransportError } from '../../src/vim25/faults.ts';
 import { retrieveServiceContent, serviceInstance } from '../../src/vim25/client.ts';
 import { openVCenterConnection, type VCenterConnection } from '../../src/vsphere/vcenter-connection.ts';
@@ -16,6 +13,7 @@ import { findVmByUuid } from '../../src/vsphere/search-index.ts';
 import { watchUpdates, type WatchEvent } from '../../src/vsphere/update-watcher.ts';
 import { VimSession, type SessionEvent } from '../../src/vsphere/session.ts';
 import { startVcsim, type Vcsim } from '../support/vcsim.ts';
+import { simTransport } from '../support/sim-transport.ts';
 
 const scenario = resolve(import.meta.dirname, '../vcsim/scenarios/basic.json');
 
@@ -174,12 +172,8 @@ describe('vSphere session and watcher resilience against the simulator', () => {
   });
 
   test('given an idle session with keep-alive, should refresh it with cheap calls and log out on close', async () => {
-    const agent = new Agent({ connect: { ca: sim.certPem } });
-    const transport = new SoapHttpTransport({
-      url: new URL(sim.sdkUrl),
-      dispatcher: agent,
-      registry: typeRegistry,
-    });
+    await using bare = simTransport(sim);
+    const { transport } = bare;
     const keepAlives: SessionEvent[] = [];
     const session = new VimSession({
       transport,
@@ -202,7 +196,6 @@ describe('vSphere session and watcher resilience against the simulator', () => {
       assert.equal(await sim.control.sessionCount(), sessionsBefore - 1, 'close() logged out');
     } finally {
       await session.close();
-      await agent.close();
     }
   });
 });
