@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+// `npm run bench`: measures the decode and inventory benchmarks, prints the figures and rewrites
+// docs/benchmarks.md. Exit status: 0 = measured (targets may be missed), 1 = a result was wrong,
+// 2 = the benchmark could not run.
+import { writeFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { format, resolveConfig } from 'prettier';
+import { BenchCheckError } from './bench-check-error.ts';
+import { createDecodeBench } from './decode-bench.ts';
+import { runInventoryBench } from './inventory-bench.ts';
+import { machineFacts } from './machine.ts';
+import { exposeGc } from './measure.ts';
+import { renderReport, summaryLines, type BenchResults } from './report.ts';
+
+const VMS = 1000;
+const TIME_LIMIT_MS = 10 * 60_000;
+const docPath = resolve(import.meta.dirname, '../docs/benchmarks.md');
+
+async function measure(signal: AbortSignal): Promise<BenchResults> {
+  const machine = machineFacts();
+  const rssAtStartBytes = process.memoryUsage().rss;
+  const decodeBench = createDecodeBench({ vms: VMS, chunkBytes: 64 * 1024, signal });
+  const timings = await decodeBench.time({ warmups: 3, runs: 9 });
+  const inventoryRuns = 3;
+  const inventory = await runInventoryBench({
+    vms: VMS,
+    runs: inventoryRuns,
+    variants: [
+      { label: 'no categories', zones: false },
+      { label: 'zone + region', zones: true },
+      { label: 'zone + region, pages of 500', zones: true, maxObjects: 500 },
+    ],
+    signal,
+  });
+  // Last, because its forced GCs would slow down whatever decodes after them.
+  const memory = await decodeBench.memory(3, exposeGc());
+  return {
+    machine,
+    decode: { ...timings, ...memory },
+    rssAtStartBytes,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    inventoryVms: VMS,
+    inventoryRuns,
+    inventory,
+  };
+}
+
+async function writeReport(results: BenchResults, signal: AbortSignal): Promise<void> {
+  const config = (await resolveConfig(docPath)) ?? {};
+  const markdown = await format(renderReport(results), { ...config, filepath: docPath });
+  await writeFile(docPath, markdown, { signal });
+}
+
+async function main(): Promise<number> {
+  const signal = AbortSignal.timeout(TIME_LIMIT_MS);
+  try {
+    const results = await measure(signal);
+    await writeReport(results, signal);
+    for (const line of summaryLines(results)) console.log(line);
+    console.log(`wrote ${relative(process.cwd(), docPath)}`);
+    return 0;
+  } catch (err) {
+    if (err instanceof BenchCheckError) {
+      console.error(`bench: a result was wrong, no figures written: ${err.message}`);
+      return 1;
+    }
+    console.error('bench: could not run:', err);
+    return 2;
+  }
+}
+
+process.exitCode = await main();
