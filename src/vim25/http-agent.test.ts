@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
+import { getCACertificates } from 'node:tls';
 import { after, before, test } from 'node:test';
 import { Agent, request, type Dispatcher } from 'undici';
 import {
@@ -12,7 +13,13 @@ import {
   type TlsTestServer,
 } from '../../test/support/tls-server.ts';
 import { TlsThumbprintMismatchError } from './faults.ts';
-import { CaFileReadError, createHttpAgent, InvalidCaBundleError, loadCaFile } from './http-agent.ts';
+import {
+  CaFileReadError,
+  createHttpAgent,
+  defaultTrustedCas,
+  InvalidCaBundleError,
+  loadCaFile,
+} from './http-agent.ts';
 import { InvalidThumbprintError } from './thumbprint.ts';
 
 const fixturesDir = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'tls');
@@ -217,4 +224,10 @@ test('given an aborted signal should reject loadCaFile with its reason', async (
     loadCaFile(join(fixturesDir, 'ca-cert.pem'), { signal: AbortSignal.abort(reason) }),
     reason,
   );
+});
+
+test('given no CA bundle, should trust the system store as well as Node’s default roots', () => {
+  const trusted = new Set(defaultTrustedCas());
+  for (const ca of getCACertificates('system')) assert.ok(trusted.has(ca));
+  for (const ca of getCACertificates('default')) assert.ok(trusted.has(ca));
 });

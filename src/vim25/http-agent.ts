@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { TLSSocket } from 'node:tls';
+import { TLSSocket, getCACertificates } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
 import { CcmError } from '../lib/errors.ts';
 import { TlsThumbprintMismatchError } from './faults.ts';
@@ -41,9 +41,9 @@ const pemCertificate = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE----
  * Creates the HTTP dispatcher for one vCenter: keep-alive connections (at most `connections`)
  * and one of three trust modes, checked before any request byte is written.
  *
- * - Default: the chain must verify against Node's default trust store (its bundled roots, plus
- *   `NODE_EXTRA_CA_CERTS`, plus the OS store when Node runs with `--use-system-ca`) and the
- *   certificate must name the host.
+ * - Default: the chain must verify against the system roots (the operating system's trust store,
+ *   as the Go CPI uses) together with Node's bundled roots and `NODE_EXTRA_CA_CERTS`, and the
+ *   certificate must name the host. See `defaultTrustedCas`.
  * - `caPem`: the same checks, against exactly the given CAs.
  * - `thumbprint`: the leaf certificate's SHA-1/SHA-256 digest must equal the pin, else the socket
  *   is destroyed and the request fails with `TlsThumbprintMismatchError`. As in govmomi, a pin
@@ -65,13 +65,23 @@ export function createHttpAgent(options: HttpAgentOptions): Agent {
       : buildConnector({
           ...timeout,
           rejectUnauthorized: options.insecure !== true,
-          ...(options.caPem === undefined ? {} : { ca: options.caPem }),
+          ...(options.insecure === true ? {} : { ca: options.caPem ?? defaultTrustedCas() }),
         });
   return new Agent({
     connect,
     connections: options.connections ?? defaultConnections,
     ...(options.keepAliveTimeoutMs === undefined ? {} : { keepAliveTimeout: options.keepAliveTimeoutMs }),
   });
+}
+
+/**
+ * The CAs trusted when no CA bundle is configured: the operating system's store (so a corporate
+ * CA installed on the host or in the image is honoured, as it is for the Go CPI) plus Node's
+ * default set (bundled Mozilla roots and `NODE_EXTRA_CA_CERTS`), without duplicates. Node caches
+ * the system store after its first read.
+ */
+export function defaultTrustedCas(): string[] {
+  return [...new Set([...getCACertificates('system'), ...getCACertificates('default')])];
 }
 
 /**
