@@ -12,7 +12,7 @@ import {
   withSessions,
   type FakeHandler,
   type FakeVapi,
-} from './fake-vapi-server.test-support.ts';
+} from '../../../test/fakes/fake-vapi-server.ts';
 import { VapiRestClient, type RestCallEvent, type RestCredentials } from './rest-client.ts';
 import {
   RestDecodeError,

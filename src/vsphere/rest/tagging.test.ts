@@ -8,7 +8,7 @@ import {
   startFakeVapi,
   type FakeVapi,
   type SeenRequest,
-} from './fake-vapi-server.test-support.ts';
+} from '../../../test/fakes/fake-vapi-server.ts';
 import { VapiRestClient } from './rest-client.ts';
 import { RestAlreadyExistsError, RestDecodeError, RestError, RestUnauthorizedError } from './rest-errors.ts';
 import { TaggingClient, toDynamicId } from './tagging.ts';
