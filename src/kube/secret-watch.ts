@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: Apache-2.0
+import { ApiException, CoreV1Api, Watch, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import { abortableDelay } from '../lib/abort.ts';
+import { CcmError } from '../lib/errors.ts';
+import {
+  httpStatusOf,
+  isHttpStatus,
+  isInactivityTimeout,
+  parseBody,
+  resourceVersionOf,
+  statusCode,
+  statusText,
+} from './api-status.ts';
+import { withSignal } from './call-options.ts';
+
+/** What the watch knows about the Secret. `data` holds the API's base64 values, undecoded. */
+export type SecretSnapshot =
+  | {
+      readonly exists: true;
+      readonly resourceVersion: string;
+      readonly data: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly exists: false;
+      /** It existed earlier in this watch's life and was deleted (vs. never seen). */
+      readonly deleted: boolean;
+    };
+
+/** Listing or watching the Secret failed (HTTP status, unreachable API server, bad reply). */
+export class SecretWatchError extends CcmError {
+  readonly code = 'SECRET_WATCH_FAILED';
+  /** The HTTP status (or the in-stream Status code), when the API server answered. */
+  readonly status: number | undefined;
+
+  constructor(message: string, options?: ErrorOptions & { readonly status?: number | undefined }) {
+    super(message, options);
+    this.status = options?.status;
+  }
+}
+
+export interface SecretWatchOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly namespace: string;
+  readonly name: string;
+  /** Called on every change of the snapshot (not on bookmarks or re-lists that change nothing). */
+  readonly onChange?: (snapshot: SecretSnapshot) => void;
+  /** Called on each failure; the watch goes on retrying. */
+  readonly onError?: (error: SecretWatchError) => void;
+  /** Called when a list or watch succeeds after a failure. */
+  readonly onRecover?: () => void;
+  /** Bound of each list call (default 30 s). */
+  readonly listTimeoutMs?: number;
+  /** Server-side lifetime of each watch request (default 300 s); the watch then resumes. */
+  readonly watchTimeoutSeconds?: number;
+  /** Retry delays after failures: doubling from `initialMs` up to `maxMs` (default 1 s → 30 s). */
+  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+}
+
+interface WatchOutcome {
+  /** Where to resume; undefined after 410 Gone (re-list). */
+  readonly resourceVersion: string | undefined;
+  readonly events: number;
+}
+
+const GONE = 410;
+/** A watch that ends sooner than this without events counts as a failure for backoff. */
+const MIN_HEALTHY_WATCH_MS = 1_000;
+
+/**
+ * Keeps ONE named Secret current: a list with `fieldSelector=metadata.name=<name>` in its
+ * namespace (never every Secret), then a watch from the list's resourceVersion with bookmarks,
+ * resuming from the last resourceVersion seen when the watch ends, re-listing on 410 Gone
+ * (HTTP or in-stream), and retrying failures with exponential backoff. Stops when the start
+ * signal aborts or `close()` is called. No I/O happens before `start()`.
+ */
+export class SecretWatch {
+  readonly #opts: SecretWatchOptions;
+  readonly #api: CoreV1Api;
+  readonly #path: string;
+  readonly #fieldSelector: string;
+  #snapshot: SecretSnapshot | undefined;
+  #synced = false;
+  #lastError: SecretWatchError | undefined;
+  #stop: AbortController | undefined;
+  #loop: Promise<void> | undefined;
+
+  constructor(options: SecretWatchOptions) {
+    this.#opts = options;
+    this.#api = options.kubeConfig.makeApiClient(CoreV1Api);
+    this.#path = `/api/v1/namespaces/${encodeURIComponent(options.namespace)}/secrets`;
+    this.#fieldSelector = `metadata.name=${options.name}`;
+  }
+
+  /** True once a list has succeeded. */
+  get synced(): boolean {
+    return this.#synced;
+  }
+
+  /** The Secret as last seen; undefined before the first successful list. */
+  get snapshot(): SecretSnapshot | undefined {
+    return this.#snapshot;
+  }
+
+  /** The most recent failure; cleared by the next successful list or watch. */
+  get lastError(): SecretWatchError | undefined {
+    return this.#lastError;
+  }
+
+  /**
+   * Starts the list+watch loop and resolves after the first list attempt, whether it succeeded
+   * (see `synced`) or failed (see `lastError`; the loop keeps retrying). Rejects only if `signal`
+   * aborts first. A second call does nothing.
+   */
+  async start(options?: { readonly signal?: AbortSignal }): Promise<void> {
+    options?.signal?.throwIfAborted();
+    if (this.#stop !== undefined) return;
+    const stop = new AbortController();
+    this.#stop = stop;
+    options?.signal?.addEventListener('abort', () => void this.close(), { once: true, signal: stop.signal });
+    const firstAttempt = Promise.withResolvers<undefined>();
+    this.#loop = this.#run(stop.signal, () => {
+      firstAttempt.resolve(undefined);
+    }).finally(() => {
+      firstAttempt.resolve(undefined);
+    });
+    await firstAttempt.promise;
+    options?.signal?.throwIfAborted();
+  }
+
+  /** Stops the loop, closes the open watch request and waits for both. Safe to call twice. */
+  async close(): Promise<void> {
+    this.#stop?.abort();
+    await this.#loop;
+  }
+
+  async #run(signal: AbortSignal, firstAttemptDone: () => void): Promise<void> {
+    const { initialMs, maxMs } = this.#opts.backoff ?? { initialMs: 1_000, maxMs: 30_000 };
+    let delay = initialMs;
+    let resourceVersion: string | undefined;
+    let relistedAfterGone = false;
+    while (!signal.aborted) {
+      let healthy = false;
+      try {
+        if (resourceVersion === undefined) {
+          resourceVersion = await this.#list(signal);
+          this.#recovered();
+          firstAttemptDone();
+        }
+        const started = performance.now();
+        const outcome = await this.#watchOnce(resourceVersion, signal);
+        healthy = outcome.events > 0 || performance.now() - started >= MIN_HEALTHY_WATCH_MS;
+        if (outcome.resourceVersion === undefined) {
+          // 410 Gone: re-list at once, but only once in a row, so a server that keeps answering
+          // 410 cannot spin this loop.
+          healthy = !relistedAfterGone;
+          relistedAfterGone = true;
+        } else {
+          relistedAfterGone = false;
+        }
+        resourceVersion = outcome.resourceVersion;
+      } catch (err) {
+        if (isAborted(signal)) break;
+        this.#fail(toWatchError(err, `${this.#opts.namespace}/${this.#opts.name}`));
+        firstAttemptDone();
+      }
+      if (healthy) {
+        delay = initialMs;
+        continue;
+      }
+      await abortableDelay(delay, signal).catch(() => undefined);
+      delay = Math.min(delay * 2, maxMs);
+    }
+  }
+
+  async #list(signal: AbortSignal): Promise<string> {
+    const timeout = AbortSignal.any([signal, AbortSignal.timeout(this.#opts.listTimeoutMs ?? 30_000)]);
+    const list = await this.#api.listNamespacedSecret(
+      { namespace: this.#opts.namespace, fieldSelector: this.#fieldSelector },
+      withSignal(timeout),
+    );
+    const rv = list.metadata?.resourceVersion;
+    if (rv === undefined || rv === '')
+      throw new SecretWatchError(
+        `the Secret list for ${this.#opts.namespace}/${this.#opts.name} has no resourceVersion`,
+      );
+    const item = list.items.find((s) => s.metadata?.name === this.#opts.name);
+    this.#apply(item);
+    this.#synced = true;
+    return rv;
+  }
+
+  #watchOnce(resourceVersion: string, signal: AbortSignal): Promise<WatchOutcome> {
+    return new Promise<WatchOutcome>((resolve, reject) => {
+      let rv: string | undefined = resourceVersion;
+      let events = 0;
+      let streamError: SecretWatchError | undefined;
+      let controller: AbortController | undefined;
+      const onAbort = (): void => controller?.abort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      let finished = false;
+      const done = (err: unknown): void => {
+        finished = true;
+        signal.removeEventListener('abort', onAbort);
+        if (streamError !== undefined) reject(streamError);
+        else if (rv === undefined || isHttpStatus(err, GONE)) resolve({ resourceVersion: undefined, events });
+        else if (err === null || err === undefined || signal.aborted || isInactivityTimeout(err))
+          resolve({ resourceVersion: rv, events });
+        else reject(err instanceof Error ? err : new SecretWatchError(`watch ended: ${JSON.stringify(err)}`));
+      };
+      const onEvent = (type: string, obj: unknown): void => {
+        if (type === 'ERROR') {
+          if (statusCode(obj) === GONE) rv = undefined;
+          else
+            streamError = new SecretWatchError(
+              `watch of secret ${this.#opts.namespace}/${this.#opts.name}: ${statusText(obj)}`,
+              { status: statusCode(obj) },
+            );
+          controller?.abort();
+          return;
+        }
+        const next = resourceVersionOf(obj);
+        if (next === undefined) return;
+        rv = next;
+        events++;
+        this.#recovered();
+        if (type === 'ADDED' || type === 'MODIFIED') this.#apply(obj as V1Secret);
+        else if (type === 'DELETED') this.#apply(undefined);
+      };
+      const query = {
+        fieldSelector: this.#fieldSelector,
+        resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds: this.#opts.watchTimeoutSeconds ?? 300,
+      };
+      new Watch(this.#opts.kubeConfig).watch(this.#path, query, onEvent, done).then((c) => {
+        controller = c;
+        if (signal.aborted) c.abort();
+        // Resolved without `done` having run: the server accepted the watch.
+        else if (!finished) this.#recovered();
+      }, done);
+    });
+  }
+
+  #apply(secret: V1Secret | undefined): void {
+    const next = nextSnapshot(this.#snapshot, secret);
+    if (next === undefined) return;
+    this.#snapshot = next;
+    this.#opts.onChange?.(next);
+  }
+
+  #recovered(): void {
+    if (this.#lastError === undefined) return;
+    this.#lastError = undefined;
+    this.#opts.onRecover?.();
+  }
+
+  #fail(error: SecretWatchError): void {
+    this.#lastError = error;
+    this.#opts.onError?.(error);
+  }
+}
+
+/** The snapshot after seeing `secret` (undefined: absent), or undefined when nothing changed. */
+function nextSnapshot(
+  before: SecretSnapshot | undefined,
+  secret: V1Secret | undefined,
+): SecretSnapshot | undefined {
+  if (secret === undefined) {
+    const deleted = before !== undefined && (before.exists || before.deleted);
+    if (before?.exists === false && before.deleted === deleted) return undefined;
+    return { exists: false, deleted };
+  }
+  const resourceVersion = secret.metadata?.resourceVersion ?? '';
+  if (before?.exists === true && before.resourceVersion === resourceVersion) return undefined;
+  return { exists: true, resourceVersion, data: secret.data ?? {} };
+}
+
+/** Reads the flag afresh (an await may have passed since the last check). */
+function isAborted(signal: AbortSignal): boolean {
+  return signal.aborted;
+}
+
+function toWatchError(err: unknown, secret: string): SecretWatchError {
+  if (err instanceof SecretWatchError) return err;
+  if (err instanceof ApiException) {
+    const status = (err as ApiException<unknown>).code;
+    return new SecretWatchError(
+      `list of secret ${secret}: HTTP ${status}: ${statusText(parseBody(err.body))}`,
+      {
+        cause: err,
+        status,
+      },
+    );
+  }
+  const status = httpStatusOf(err);
+  if (status !== undefined)
+    return new SecretWatchError(`watch of secret ${secret}: HTTP ${status} ${(err as Error).message}`, {
+      cause: err,
+      status,
+    });
+  const reason = err instanceof Error ? err.message : String(err);
+  return new SecretWatchError(`secret ${secret}: Kubernetes API unreachable: ${reason}`, { cause: err });
+}
