@@ -372,3 +372,44 @@ async function closedPort(): Promise<number> {
   assert.ok(address !== null && typeof address === 'object');
   return address.port;
 }
+
+test('given a caller-built envelope should send exactly what the builder made around the element', async () => {
+  const bodies: string[] = [];
+  const { transport, events } = await rig((_req, res, body) => {
+    bodies.push(body);
+    xml(res, 200, timeReply);
+  });
+  const value = await transport.roundTripWithEnvelope(
+    currentTime,
+    request,
+    (element) =>
+      `<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Header/><e:Body>${element}</e:Body></e:Envelope>`,
+  );
+  assert.ok(value instanceof Date);
+  assert.equal(
+    bodies[0],
+    '<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Header/><e:Body>' +
+      '<CurrentTime xmlns="urn:vim25"><_this type="ServiceInstance">ServiceInstance</_this></CurrentTime>' +
+      '</e:Body></e:Envelope>',
+  );
+  assert.deepEqual(
+    events.map((e) => e.outcome),
+    ['ok'],
+  );
+});
+
+test('given an envelope builder that throws should reject with its error and send nothing', async () => {
+  const { server, transport, events } = await rig(answerTime);
+  const boom = new Error('cannot sign');
+  await assert.rejects(
+    transport.roundTripWithEnvelope(currentTime, request, () => {
+      throw boom;
+    }),
+    (err) => err === boom,
+  );
+  assert.equal(server.requests.length, 0);
+  assert.deepEqual(
+    events.map((e) => e.outcome),
+    ['error'],
+  );
+});

@@ -2,7 +2,7 @@
 import type { Dispatcher } from 'undici';
 import { CcmError, findInCauses } from '../lib/errors.ts';
 import { decodeResponse, type DecodedResponse } from './codec/decode.ts';
-import { encodeRequest } from './codec/encode.ts';
+import { encodeRequest, encodeRequestElement } from './codec/encode.ts';
 import type { MethodSchema, TypeRegistry } from './codec/schema.ts';
 import { SoapTimeoutError, SoapTransportError, TlsThumbprintMismatchError, vimFaultError } from './faults.ts';
 import type { CallOptions, RoundTripper } from './round-tripper.ts';
@@ -33,6 +33,23 @@ export interface SoapHttpTransportOptions {
   readonly onCall?: (event: SoapCallEvent) => void;
 }
 
+/**
+ * Builds the complete envelope (XML declaration, `soapenv:Envelope`, header, body) around the
+ * encoded request element. The envelope must declare the `xsi` prefix when the element uses it.
+ */
+export type EnvelopeBuilder = (requestElement: string) => string;
+
+/** A transport that can send a caller-built envelope, e.g. one signed with WS-Security. */
+export interface EnvelopeRoundTripper {
+  /** Like `roundTrip`, but the envelope around the request element comes from `build`. */
+  roundTripWithEnvelope(
+    method: MethodSchema,
+    request: object,
+    build: EnvelopeBuilder,
+    options?: CallOptions,
+  ): Promise<unknown>;
+}
+
 /** Name of vCenter's SOAP session cookie. */
 const sessionCookieName = 'vmware_soap_session';
 const defaultTimeoutMs = 30_000;
@@ -59,7 +76,7 @@ const soapEnvelope = /<(?:[\w.-]+:)?Envelope[\s>/]/;
  *
  * Keeps the session cookie in memory only; it is never logged or put into an error.
  */
-export class SoapHttpTransport implements RoundTripper {
+export class SoapHttpTransport implements RoundTripper, EnvelopeRoundTripper {
   readonly #url: URL;
   readonly #dispatcher: Dispatcher;
   readonly #registry: TypeRegistry;
@@ -91,11 +108,29 @@ export class SoapHttpTransport implements RoundTripper {
   }
 
   /** See the class comment for the outcomes. */
-  async roundTrip(method: MethodSchema, request: object, options: CallOptions = {}): Promise<unknown> {
+  roundTrip(method: MethodSchema, request: object, options: CallOptions = {}): Promise<unknown> {
+    return this.#send(method, () => encodeRequest(this.#registry, method, request), options);
+  }
+
+  /**
+   * Sends the envelope `build` makes around the encoded request element, with the same cookie
+   * handling, time bound, events and outcomes as `roundTrip`. An exception from `build` rejects
+   * the call before anything is sent.
+   */
+  roundTripWithEnvelope(
+    method: MethodSchema,
+    request: object,
+    build: EnvelopeBuilder,
+    options: CallOptions = {},
+  ): Promise<unknown> {
+    return this.#send(method, () => build(encodeRequestElement(this.#registry, method, request)), options);
+  }
+
+  async #send(method: MethodSchema, encode: () => string, options: CallOptions): Promise<unknown> {
     const started = performance.now();
     let outcome: SoapCallEvent['outcome'] = 'error';
     try {
-      const decoded = await this.#exchange(method, request, options);
+      const decoded = await this.#exchange(method, encode(), options);
       if (decoded.kind === 'fault') {
         outcome = 'fault';
         throw vimFaultError(decoded.fault);
@@ -107,8 +142,7 @@ export class SoapHttpTransport implements RoundTripper {
     }
   }
 
-  async #exchange(method: MethodSchema, request: object, options: CallOptions): Promise<DecodedResponse> {
-    const body = encodeRequest(this.#registry, method, request);
+  async #exchange(method: MethodSchema, body: string, options: CallOptions): Promise<DecodedResponse> {
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     const timeout = new AbortController();
     const timer = setTimeout(

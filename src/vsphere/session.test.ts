@@ -5,7 +5,17 @@ import type { ServiceContent } from '../vim25/generated/data-objects.ts';
 import { CurrentTimeMethod, RetrievePropertiesExMethod } from '../vim25/generated/methods.ts';
 import { InvalidLoginError, NotAuthenticatedError } from '../vim25/faults.ts';
 import { FakeRoundTripper } from '../../test/fakes/fake-round-tripper.ts';
-import { LoginSuppressedError, SessionClosedError, VimSession, type LoginCredentials } from './session.ts';
+import type { VCenterCredentials } from '../credentials/credentials.ts';
+import { UnsupportedLoginModeError, type Authenticator } from './login/authenticator.ts';
+import { LoginGuard } from './login/login-guard.ts';
+import { SessionManagerRejectedError } from './login/session-manager-login.ts';
+import {
+  LoginSuppressedError,
+  SessionClosedError,
+  VimSession,
+  type SessionCredentials,
+  type SessionEvent,
+} from './session.ts';
 
 const sc = {
   rootFolder: { type: 'Folder', value: 'group-d1' },
@@ -52,7 +62,7 @@ function fakeServer(opts: { password?: string } = {}) {
 
 function session(
   rt: FakeRoundTripper,
-  creds: () => LoginCredentials,
+  creds: () => SessionCredentials,
   extra: Partial<{ minLoginIntervalMs: number; now: () => number }> = {},
 ) {
   return new VimSession({
@@ -190,4 +200,106 @@ test('given credentials that change, should use the new ones at the next re-logi
   await s.roundTrip(CurrentTimeMethod, {});
   const logins = rt.calls.filter((c) => c.method === 'Login').map((c) => c.request['userName']);
   assert.deepEqual(logins, ['first', 'second']);
+});
+
+test('given resolved credentials, should key the lockout on their version', async () => {
+  const { rt } = fakeServer({ password: 'right' });
+  let version = 'rv-1';
+  let password = 'wrong';
+  const s = new VimSession({
+    transport: rt,
+    serviceContent: sc,
+    credentials: () => ({
+      credentials: { kind: 'password', username: 'u', password },
+      version,
+      source: 'test',
+    }),
+    keepAliveMs: 0,
+    minLoginIntervalMs: 0,
+  });
+  await assert.rejects(s.login(), InvalidLoginError);
+  // Same version: held back even though the provider would now return another value.
+  password = 'right';
+  await assert.rejects(s.login(), LoginSuppressedError);
+  version = 'rv-2';
+  await s.login();
+  assert.equal(rt.count('Login'), 2);
+});
+
+test('given an authenticator whose mode is refused, should try once, hold back, and report the mode without secrets', async () => {
+  const rt = new FakeRoundTripper(() => new Date(0));
+  let attempts = 0;
+  const authenticate: Authenticator = () => {
+    attempts++;
+    return Promise.reject(
+      new SessionManagerRejectedError('session manager refused the bearer token (HTTP 401)', 401),
+    );
+  };
+  const events: SessionEvent[] = [];
+  const s = new VimSession({
+    transport: rt,
+    serviceContent: sc,
+    credentials: () => ({
+      kind: 'session-manager',
+      url: 'https://sm.example/session?k=v',
+      token: 'bearer-secret',
+    }),
+    authenticate,
+    keepAliveMs: 0,
+    minLoginIntervalMs: 0,
+    onEvent: (e) => events.push(e),
+  });
+  await assert.rejects(s.login(), SessionManagerRejectedError);
+  await assert.rejects(s.roundTrip(CurrentTimeMethod, {}), LoginSuppressedError);
+  assert.equal(attempts, 1);
+  assert.equal(rt.count('CurrentTime'), 0);
+  assert.deepEqual(events, [
+    {
+      type: 'login-failed',
+      username: 'session manager https://sm.example/session',
+      mode: 'session-manager',
+      code: 'SESSION_MANAGER_REJECTED',
+    },
+  ]);
+});
+
+test('given a guard shared by two sessions of one vCenter, should not retry refused credentials in the second', async () => {
+  const { rt } = fakeServer({ password: 'right' });
+  const guard = new LoginGuard({ minLoginIntervalMs: 0 });
+  const make = () =>
+    new VimSession({
+      transport: rt,
+      serviceContent: sc,
+      credentials: () => ({ username: 'u', password: 'wrong' }),
+      guard,
+      keepAliveMs: 0,
+    });
+  await assert.rejects(make().login(), InvalidLoginError);
+  await assert.rejects(make().login(), LoginSuppressedError);
+  assert.equal(rt.count('Login'), 1);
+});
+
+test('given the default authenticator and certificate credentials, should refuse without calling the server', async () => {
+  const { rt } = fakeServer();
+  const creds: VCenterCredentials = { kind: 'certificate', certificatePem: 'c', privateKeyPem: 'k' };
+  const s = session(rt, () => creds);
+  await assert.rejects(s.login(), UnsupportedLoginModeError);
+  // Not a refusal by the server: nothing is held back.
+  await assert.rejects(s.login(), UnsupportedLoginModeError);
+  assert.equal(rt.calls.length, 0);
+});
+
+test('given a successful login, should report the mode and the server user name', async () => {
+  const { rt } = fakeServer();
+  const events: SessionEvent[] = [];
+  const s = new VimSession({
+    transport: rt,
+    serviceContent: sc,
+    credentials: () => ({ kind: 'password', username: 'admin', password: 'pw' }),
+    keepAliveMs: 0,
+    minLoginIntervalMs: 0,
+    onEvent: (e) => events.push(e),
+  });
+  await s.login();
+  assert.deepEqual(events, [{ type: 'login', username: 'admin', mode: 'password', relogin: false }]);
 });

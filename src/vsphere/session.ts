@@ -1,52 +1,83 @@
 // SPDX-License-Identifier: Apache-2.0
+import type { VCenterCredentials } from '../credentials/credentials.ts';
 import { CcmError } from '../lib/errors.ts';
-import { abortableDelay } from '../lib/abort.ts';
 import type { MethodSchema } from '../vim25/codec/schema.ts';
 import type { ServiceContent, UserSession } from '../vim25/generated/data-objects.ts';
-import { Login, Logout, RetrievePropertiesExMethod } from '../vim25/generated/methods.ts';
-import { InvalidLoginError, NotAuthenticatedError, isVimFault } from '../vim25/faults.ts';
+import { Logout, RetrievePropertiesExMethod } from '../vim25/generated/methods.ts';
+import { NotAuthenticatedError, isVimFault } from '../vim25/faults.ts';
 import type { CallOptions, RoundTripper } from '../vim25/round-tripper.ts';
+import { passwordAuthenticator, type Authenticator } from './login/authenticator.ts';
+import { LoginGuard } from './login/login-guard.ts';
+import {
+  credentialIdentity,
+  versionCredentials,
+  type SessionCredentials,
+} from './login/session-credentials.ts';
 import { authFaultInMissingSet } from './missing-set.ts';
 
-/** User name and password for `SessionManager.Login`. */
-export interface LoginCredentials {
-  readonly username: string;
-  readonly password: string;
-}
+export { LoginSuppressedError } from './login/login-guard.ts';
+export type { LoginCredentials, SessionCredentials } from './login/session-credentials.ts';
+
+/** The login mode of a session event: the `kind` of the credentials used. */
+export type LoginMode = VCenterCredentials['kind'];
 
 /** Where the session keeps its cookie: the HTTP transport. */
 export interface SessionCookieStore {
   sessionCookie: string | undefined;
 }
 
-/** Something the session did, for logs and metrics. Never carries secrets. */
+/**
+ * Something the session did, for logs and metrics. Never carries secrets: `username` is the
+ * user name, or for the other modes a label (session-manager URL without query, certificate
+ * subject); after a login it is the name the server reports. The session always sets `mode`
+ * (optional only so that hand-written events in tests stay valid).
+ */
 export type SessionEvent =
-  | { readonly type: 'login'; readonly username: string; readonly relogin: boolean }
-  | { readonly type: 'login-failed'; readonly username: string; readonly code: string }
+  | {
+      readonly type: 'login';
+      readonly username: string;
+      readonly mode?: LoginMode;
+      readonly relogin: boolean;
+    }
+  | {
+      readonly type: 'login-failed';
+      readonly username: string;
+      readonly mode?: LoginMode;
+      readonly code: string;
+    }
   | { readonly type: 'logout' }
   | { readonly type: 'keep-alive'; readonly ok: boolean; readonly code?: string };
 
 export interface VimSessionOptions {
   readonly transport: RoundTripper & SessionCookieStore;
   readonly serviceContent: ServiceContent;
-  /** Read at every login, so rotated credentials apply at the next (re-)login. */
-  readonly credentials: () => LoginCredentials | Promise<LoginCredentials>;
+  /**
+   * Read at every login, so rotated credentials apply at the next (re-)login. Return
+   * `ResolvedCredentials` when there is a version: the lockout guard keys on it.
+   */
+  readonly credentials: () => SessionCredentials | Promise<SessionCredentials>;
+  /**
+   * Performs the login for the credentials' mode. Default: `passwordAuthenticator` (user and
+   * password only); `createAuthenticator` handles every mode.
+   */
+  readonly authenticate?: Authenticator;
+  /**
+   * Lockout bookkeeping. Pass the vCenter's long-lived guard so that it survives reconnects;
+   * by default the session makes its own from the three options below.
+   */
+  readonly guard?: LoginGuard;
   /** Idle time after which a cheap call keeps the session from expiring; 0 disables. Default 10 min. */
   readonly keepAliveMs?: number;
   /** Minimum time between two login attempts, so a flapping session cannot cause a login storm. */
   readonly minLoginIntervalMs?: number;
   /**
-   * After an InvalidLogin, the same credentials are not tried again for this long (default 5 min),
-   * to protect the account from lockout; changed credentials are tried at once.
+   * After a refused login (InvalidLogin, or a refusal by the session manager or the STS), the
+   * same credentials are not tried again for this long (default 5 min), to protect the account
+   * from lockout; changed credentials are tried at once.
    */
   readonly invalidLoginBackoffMs?: number;
   readonly now?: () => number;
   readonly onEvent?: (event: SessionEvent) => void;
-}
-
-/** A login was refused earlier with the same credentials; the server was not asked again. */
-export class LoginSuppressedError extends CcmError {
-  readonly code = 'VIM_LOGIN_SUPPRESSED';
 }
 
 const retrieveMethods = new Set(['RetrievePropertiesEx', 'ContinueRetrievePropertiesEx']);
@@ -57,17 +88,18 @@ const retrieveMethods = new Set(['RetrievePropertiesEx', 'ContinueRetrieveProper
  * - `login()` logs in once; every call made through `roundTrip` that fails with NotAuthenticated
  *   (as a fault, or as the `missingSet` NotAuthenticated the simulator returns for property reads)
  *   triggers one single-flight re-login and one retry of that call.
- * - Logins are spaced by `minLoginIntervalMs` and an InvalidLogin is never retried with the same
- *   credentials before `invalidLoginBackoffMs`: a wrong password costs one failed login, not a loop.
+ * - Logins are spaced by `minLoginIntervalMs` and a refused login is never retried with the same
+ *   credential version before `invalidLoginBackoffMs`, in every login mode: a wrong password, a
+ *   refused session-manager token or an unknown certificate costs one failed login, not a loop.
  * - `close()` logs out and stops the keep-alive timer. The object holds no I/O in its constructor.
  */
 export class VimSession implements RoundTripper {
   readonly #opts: VimSessionOptions;
+  readonly #guard: LoginGuard;
+  readonly #authenticate: Authenticator;
   #generation = 0;
   #loggedIn = false;
   #inflight: Promise<void> | undefined;
-  #lastLoginAttempt = Number.NEGATIVE_INFINITY;
-  #failed: { key: string; at: number; error: InvalidLoginError } | undefined;
   #lastActivity = 0;
   #timer: NodeJS.Timeout | undefined;
   #userSession: UserSession | undefined;
@@ -75,6 +107,18 @@ export class VimSession implements RoundTripper {
 
   constructor(options: VimSessionOptions) {
     this.#opts = options;
+    this.#authenticate = options.authenticate ?? passwordAuthenticator;
+    this.#guard =
+      options.guard ??
+      new LoginGuard({
+        ...(options.minLoginIntervalMs === undefined
+          ? {}
+          : { minLoginIntervalMs: options.minLoginIntervalMs }),
+        ...(options.invalidLoginBackoffMs === undefined
+          ? {}
+          : { invalidLoginBackoffMs: options.invalidLoginBackoffMs }),
+        ...(options.now === undefined ? {} : { now: options.now }),
+      });
   }
 
   /** The UserSession returned by the last successful login. */
@@ -145,41 +189,27 @@ export class VimSession implements RoundTripper {
   }
 
   async #doLogin(options?: CallOptions): Promise<void> {
-    const creds = await this.#opts.credentials();
-    const key = `${creds.username}\u0000${creds.password}`;
-    this.#checkSuppressed(key);
-    const wait = this.#lastLoginAttempt + (this.#opts.minLoginIntervalMs ?? 1000) - this.#now();
-    if (wait > 0) await abortableDelay(wait, options?.signal);
-    this.#lastLoginAttempt = this.#now();
+    const { credentials, version } = versionCredentials(await this.#opts.credentials());
+    const mode = credentials.kind;
+    await this.#guard.admit(version, options?.signal === undefined ? {} : { signal: options.signal });
     const relogin = this.#generation > 0;
     this.#opts.transport.sessionCookie = undefined;
     try {
-      this.#userSession = await Login(
-        this.#opts.transport,
-        { _this: this.#sessionManager(), userName: creds.username, password: creds.password },
-        options,
-      );
+      const target = { transport: this.#opts.transport, sessionManager: this.#sessionManager() };
+      this.#userSession = await this.#authenticate(credentials, target, options ?? {});
     } catch (err) {
       this.#loggedIn = false;
-      if (err instanceof InvalidLoginError) this.#failed = { key, at: this.#now(), error: err };
-      this.#opts.onEvent?.({ type: 'login-failed', username: creds.username, code: codeOf(err) });
+      this.#guard.failed(version, err);
+      const username = credentialIdentity(credentials);
+      this.#opts.onEvent?.({ type: 'login-failed', username, mode, code: codeOf(err) });
       throw err;
     }
-    this.#failed = undefined;
+    this.#guard.succeeded(version);
     this.#loggedIn = true;
     this.#generation += 1;
-    this.#opts.onEvent?.({ type: 'login', username: creds.username, relogin });
+    const username = this.#userSession.userName || credentialIdentity(credentials);
+    this.#opts.onEvent?.({ type: 'login', username, mode, relogin });
     this.#startKeepAlive();
-  }
-
-  #checkSuppressed(key: string): void {
-    const failed = this.#failed;
-    if (failed === undefined || failed.key !== key) return;
-    if (this.#now() - failed.at >= (this.#opts.invalidLoginBackoffMs ?? 5 * 60_000)) return;
-    throw new LoginSuppressedError(
-      'login to vCenter was refused for these credentials; not retrying until they change or the backoff ends',
-      { cause: failed.error },
-    );
   }
 
   #startKeepAlive(): void {

@@ -1,25 +1,57 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Agent } from 'undici';
+import { CcmError } from '../lib/errors.ts';
 import { createHttpAgent, type HttpAgentOptions } from '../vim25/http-agent.ts';
 import { SoapHttpTransport } from '../vim25/soap-transport.ts';
 import { retrieveServiceContent, type VimClient } from '../vim25/client.ts';
 import { typeRegistry } from '../vim25/generated/type-registry.ts';
 import type { CallOptions } from '../vim25/round-tripper.ts';
-import { VimSession, type LoginCredentials, type SessionEvent } from './session.ts';
-import { VapiRestClient, type RestCallEvent } from './rest/rest-client.ts';
+import { createAuthenticator } from './login/authenticator.ts';
+import type { LoginGuard } from './login/login-guard.ts';
+import { versionCredentials, type SessionCredentials } from './login/session-credentials.ts';
+import { VimSession, type SessionEvent } from './session.ts';
+import { VapiRestClient, type RestCallEvent, type RestCredentials } from './rest/rest-client.ts';
 import { TaggingClient } from './rest/tagging.ts';
+
+/** Path of the vCenter Security Token Service (WS-Trust), used by the `certificate` login mode. */
+export const STS_PATH = '/sts/STSService';
 
 /** Everything needed to reach one vCenter. */
 export interface VCenterEndpoint {
   /** `https://host[:port]`; `/sdk` and `/rest` are appended. A bare host name means https:443. */
   readonly server: string;
   readonly tls: HttpAgentOptions;
-  readonly credentials: () => LoginCredentials | Promise<LoginCredentials>;
+  /**
+   * Read at every login: a user/password pair, `VCenterCredentials` of any login mode, or
+   * `ResolvedCredentials` (whose version the lockout guard keys on).
+   */
+  readonly credentials: () => SessionCredentials | Promise<SessionCredentials>;
+  /**
+   * The vCenter's lockout guard. Pass one that outlives the connection (one per vCenter), so a
+   * refused login is not retried by reconnecting; by default each connection has its own.
+   */
+  readonly loginGuard?: LoginGuard;
+  /**
+   * TLS trust for the shared session-manager service (`session-manager` credentials). Default:
+   * Node's default roots, as the Go CPI uses the system roots; the vCenter's CA, pin and
+   * insecure flag are not applied to that other host.
+   */
+  readonly sessionManagerTls?: HttpAgentOptions;
+  /** Token file sent when `session-manager` credentials carry no token (default: the pod's). */
+  readonly serviceAccountTokenPath?: string;
   /** Default timeout of every SOAP and REST call (default 30 s). */
   readonly timeoutMs?: number;
   readonly onSessionEvent?: (event: SessionEvent) => void;
   readonly onSoapCall?: (event: { method: string; durationMs: number; outcome: string }) => void;
   readonly onRestCall?: (event: RestCallEvent) => void;
+}
+
+/**
+ * The vAPI (REST) session needs a user name and password; the credentials are of another login
+ * mode. Tagging is unavailable for this vCenter; nothing was sent.
+ */
+export class VapiLoginModeUnsupportedError extends CcmError {
+  readonly code = 'VAPI_LOGIN_MODE_UNSUPPORTED';
 }
 
 /**
@@ -43,8 +75,13 @@ export function vcenterBaseUrl(server: string): URL {
 }
 
 /**
- * Connects and logs in (SOAP). Fails fast, with the typed error of the first step that failed
- * (TLS, reachability, login), and releases the agent on failure.
+ * Connects and logs in (SOAP) in the credentials' mode: `password` (Login), `session-manager`
+ * (clone ticket from the service, then CloneSession) or `certificate` (holder-of-key token from
+ * the vCenter STS at {@link STS_PATH}, then LoginByToken). Fails fast, with the typed error of
+ * the first step that failed (TLS, reachability, login), and releases the agents on failure.
+ *
+ * The vAPI REST session (tagging) logs in with user and password; in the other modes its calls
+ * fail with `VapiLoginModeUnsupportedError` before anything is sent.
  */
 export async function openVCenterConnection(
   endpoint: VCenterEndpoint,
@@ -52,7 +89,9 @@ export async function openVCenterConnection(
 ): Promise<VCenterConnection> {
   const base = vcenterBaseUrl(endpoint.server);
   const agent: Agent = createHttpAgent(endpoint.tls);
+  let smAgent: Agent | undefined;
   try {
+    smAgent = createHttpAgent(endpoint.sessionManagerTls ?? {});
     const transport = new SoapHttpTransport({
       url: new URL('/sdk', base),
       dispatcher: agent,
@@ -61,17 +100,32 @@ export async function openVCenterConnection(
       ...(endpoint.onSoapCall === undefined ? {} : { onCall: endpoint.onSoapCall }),
     });
     const serviceContent = await retrieveServiceContent(transport, options);
+    const authenticate = createAuthenticator({
+      sessionManager: {
+        dispatcher: smAgent,
+        ...(endpoint.serviceAccountTokenPath === undefined
+          ? {}
+          : { serviceAccountTokenPath: endpoint.serviceAccountTokenPath }),
+      },
+      sts: {
+        url: new URL(STS_PATH, base),
+        dispatcher: agent,
+        ...(endpoint.timeoutMs === undefined ? {} : { timeoutMs: endpoint.timeoutMs }),
+      },
+    });
     const session = new VimSession({
       transport,
       serviceContent,
       credentials: endpoint.credentials,
+      authenticate,
+      ...(endpoint.loginGuard === undefined ? {} : { guard: endpoint.loginGuard }),
       ...(endpoint.onSessionEvent === undefined ? {} : { onEvent: endpoint.onSessionEvent }),
     });
     await session.login(options);
     const rest = new VapiRestClient({
       baseUrl: new URL('/rest', base),
       dispatcher: agent,
-      credentials: endpoint.credentials,
+      credentials: async () => restCredentials(await endpoint.credentials()),
       ...(endpoint.timeoutMs === undefined ? {} : { timeoutMs: endpoint.timeoutMs }),
       ...(endpoint.onRestCall === undefined ? {} : { onCall: endpoint.onRestCall }),
     });
@@ -87,11 +141,20 @@ export async function openVCenterConnection(
           session.close({ timeoutMs: 5_000 }),
           rest.logout({ signal: AbortSignal.timeout(5_000) }),
         ]);
-        await agent.close();
+        await Promise.all([agent.close(), smAgent?.close()]);
       },
     };
   } catch (err) {
-    await agent.close();
+    await Promise.all([agent.close(), smAgent?.close()]);
     throw err;
   }
+}
+
+function restCredentials(input: SessionCredentials): RestCredentials {
+  const { credentials } = versionCredentials(input);
+  if (credentials.kind === 'password')
+    return { username: credentials.username, password: credentials.password };
+  throw new VapiLoginModeUnsupportedError(
+    `vAPI (tagging) login is not available with "${credentials.kind}" credentials; zones and regions from tags need a user and password`,
+  );
 }

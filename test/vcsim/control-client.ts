@@ -29,10 +29,21 @@ export interface GuestUpdate {
   readonly guestInfo?: boolean;
 }
 
-/** Calls seen by the harness: SOAP by method, REST by "VERB /path[?~action=x]". */
+/**
+ * Calls seen by the harness: SOAP by method, REST by "VERB /path[?~action=x]", STS by WS-Trust
+ * action ("Issue"; present once the STS was called).
+ */
 export interface CallCounters {
   readonly soap: Readonly<Record<string, number>>;
   readonly rest: Readonly<Record<string, number>>;
+  readonly sts?: Readonly<Record<string, number>>;
+}
+
+/** The calls of `CallCounters` that failed: SOAP faults, HTTP error statuses, STS faults. */
+export interface FailedCallCounters {
+  readonly soap: Readonly<Record<string, number>>;
+  readonly rest: Readonly<Record<string, number>>;
+  readonly sts: Readonly<Record<string, number>>;
 }
 
 /** Live (or just terminated) SOAP and REST sessions. */
@@ -55,6 +66,8 @@ export interface VcsimControl {
    * delays add up; 0 removes. */
   setLatency(ms: number, method?: string, options?: ControlCallOptions): Promise<void>;
   counters(options?: ControlCallOptions): Promise<CallCounters>;
+  /** The failed ones among the counted calls (reset together with them). */
+  failedCounters(options?: ControlCallOptions): Promise<FailedCallCounters>;
   resetCounters(options?: ControlCallOptions): Promise<void>;
   /** Ends every SOAP and REST session; resolves with how many of each ended. */
   terminateSessions(options?: ControlCallOptions): Promise<SessionCounts>;
@@ -116,6 +129,8 @@ export function createControlClient(base: string, agent: Agent): VcsimControl {
     setLatency: (ms, method, options) =>
       post('/latency', method === undefined ? { ms } : { ms, method }, options),
     counters: async (options) => (await call('GET', '/counters', undefined, options)) as CallCounters,
+    failedCounters: async (options) =>
+      (await call('GET', '/counters/failed', undefined, options)) as FailedCallCounters,
     resetCounters: (options) => post('/counters/reset', {}, options),
     terminateSessions: async (options) =>
       (await call('POST', '/sessions/terminate', {}, options)) as SessionCounts,

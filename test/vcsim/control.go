@@ -65,6 +65,7 @@ func (ctl *control) handler() http.Handler {
 	post("/resume", func(*http.Request) (interface{}, error) { ctl.front.unpause(); return ok(), nil })
 	post("/latency", ctl.latency)
 	get("/counters", func() interface{} { return ctl.front.counters() })
+	get("/counters/failed", func() interface{} { return ctl.front.failedCounters() })
 	post("/counters/reset", func(*http.Request) (interface{}, error) { ctl.front.resetCounters(); return ok(), nil })
 	post("/sessions/terminate", func(*http.Request) (interface{}, error) {
 		return map[string]int{"soap": terminateSoapSessions(), "rest": ctl.rest.terminateAll()}, nil

@@ -10,6 +10,7 @@ import (
 	"encoding/xml"
 	"io"
 	"io/ioutil"
+	"log"
 	"net"
 	"net/http"
 	"strings"
@@ -27,16 +28,25 @@ const (
 
 const maxSoapBody = 64 << 20
 
-// front sits between the TLS listener and the simulator's handlers. It counts SOAP methods and
-// REST calls, injects latency, simulates an unreachable vCenter and enforces the scenario's
-// credentials on REST login (the vAPI simulator accepts any password).
+// Call kinds in the counters.
+const (
+	kindSoap = "soap"
+	kindRest = "rest"
+	kindSts  = "sts"
+)
+
+// front sits between the TLS listener and the simulator's handlers. It counts SOAP methods, REST
+// calls and STS requests (and which of them failed), injects latency, simulates an unreachable
+// vCenter, enforces the scenario's credentials on REST login (the vAPI simulator accepts any
+// password), serves the STS and checks LoginByToken signatures (the simulator checks none).
 type front struct {
 	next  http.Handler
 	creds Credentials
+	sts   *stsService
 
 	mu      sync.Mutex
-	soap    map[string]int64
-	rest    map[string]int64
+	calls   map[string]map[string]int64
+	faults  map[string]map[string]int64
 	latency map[string]time.Duration
 	mode    string
 	resume  chan struct{}
@@ -44,12 +54,13 @@ type front struct {
 	closed  chan struct{}
 }
 
-func newFront(next http.Handler, creds Credentials) *front {
+func newFront(next http.Handler, creds Credentials, sts *stsService) *front {
 	return &front{
 		next:    next,
 		creds:   creds,
-		soap:    map[string]int64{},
-		rest:    map[string]int64{},
+		sts:     sts,
+		calls:   newCounterMaps(),
+		faults:  newCounterMaps(),
 		latency: map[string]time.Duration{},
 		conns:   map[net.Conn]http.ConnState{},
 		closed:  make(chan struct{}),
@@ -60,9 +71,24 @@ func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !f.gate(w, r) {
 		return
 	}
-	key, isSoap := f.classify(r)
+	key, kind := f.classify(r)
 	if key != "" {
-		f.count(key, isSoap)
+		f.count(f.calls, kind, key)
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			if rec.status >= 400 {
+				f.count(f.faults, kind, key)
+			}
+		}()
+		w = rec
+	}
+	if kind == kindSts {
+		f.sts.ServeHTTP(w, r)
+		return
+	}
+	if kind == kindSoap && key == "LoginByToken" && !f.validTokenLogin(r) {
+		writeInvalidLogin(w)
+		return
 	}
 	if isRestLogin(r) && !f.validRestLogin(r) {
 		w.Header().Set("Content-Type", "application/json")
@@ -112,27 +138,55 @@ func (f *front) gate(w http.ResponseWriter, r *http.Request) bool {
 	}
 }
 
-// classify names the call: the SOAP method (first element of the Body) or "VERB /path" plus the
-// vAPI "~action" for REST.
-func (f *front) classify(r *http.Request) (string, bool) {
+// classify names the call and its kind: the SOAP method (first element of the Body), "VERB
+// /path" plus the vAPI "~action" for REST, or the WS-Trust action ("Issue") for the STS.
+func (f *front) classify(r *http.Request) (string, string) {
 	p := r.URL.Path
 	switch {
 	case r.Method == http.MethodPost && (p == "/sdk" || strings.HasPrefix(p, "/sdk/")):
-		body, err := ioutil.ReadAll(io.LimitReader(r.Body, maxSoapBody))
-		_ = r.Body.Close()
-		r.Body = ioutil.NopCloser(bytes.NewReader(body))
+		body, err := bufferBody(r)
 		if err != nil {
-			return "unreadable", true
+			return "unreadable", kindSoap
 		}
-		return soapMethod(body), true
+		return soapMethod(body), kindSoap
 	case strings.HasPrefix(p, "/rest/") || strings.HasPrefix(p, "/api/"):
 		key := r.Method + " " + p
 		if action := r.URL.Query().Get("~action"); action != "" {
 			key += "?~action=" + action
 		}
-		return key, false
+		return key, kindRest
+	case f.sts.handles(p):
+		action := strings.Trim(r.Header.Get("SOAPAction"), `"`)
+		if i := strings.LastIndex(action, "/"); i >= 0 {
+			action = action[i+1:]
+		}
+		if action == "" {
+			action = "unknown"
+		}
+		return action, kindSts
 	}
-	return "", false
+	return "", ""
+}
+
+// bufferBody reads the request body (bounded) and puts it back for the next handler.
+func bufferBody(r *http.Request) ([]byte, error) {
+	body, err := ioutil.ReadAll(io.LimitReader(r.Body, maxSoapBody))
+	_ = r.Body.Close()
+	r.Body = ioutil.NopCloser(bytes.NewReader(body))
+	return body, err
+}
+
+// validTokenLogin checks the WS-Security header of a LoginByToken request against the STS.
+func (f *front) validTokenLogin(r *http.Request) bool {
+	body, err := bufferBody(r)
+	if err != nil {
+		return false
+	}
+	if err := f.sts.verifyLoginByToken(body, time.Now()); err != nil {
+		log.Printf("vcsim-harness front: LoginByToken refused: %v", err)
+		return false
+	}
+	return true
 }
 
 func soapMethod(body []byte) string {
@@ -152,16 +206,6 @@ func soapMethod(body []byte) string {
 	}
 }
 
-func (f *front) count(key string, isSoap bool) {
-	f.mu.Lock()
-	if isSoap {
-		f.soap[key]++
-	} else {
-		f.rest[key]++
-	}
-	f.mu.Unlock()
-}
-
 func (f *front) delay(key string) time.Duration {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -177,31 +221,22 @@ func isRestLogin(r *http.Request) bool {
 		r.URL.Query().Get("~action") == ""
 }
 
+// validRestLogin accepts the scenario's user and password (basic auth) or a SAML token this
+// harness's STS issued, presented in a signed "SIGN" header.
 func (f *front) validRestLogin(r *http.Request) bool {
+	if strings.HasPrefix(r.Header.Get("Authorization"), "SIGN ") {
+		body, err := bufferBody(r)
+		if err == nil {
+			err = f.sts.verifyTokenAuthorization(r, body, time.Now())
+		}
+		if err != nil {
+			log.Printf("vcsim-harness front: vAPI token login refused: %v", err)
+		}
+		return err == nil
+	}
 	u, p, ok := r.BasicAuth()
 	return ok && subtle.ConstantTimeCompare([]byte(u), []byte(f.creds.Username)) == 1 &&
 		subtle.ConstantTimeCompare([]byte(p), []byte(f.creds.Password)) == 1
-}
-
-// counters returns a copy of the call counts as JSON-ready maps.
-func (f *front) counters() map[string]map[string]int64 {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := map[string]map[string]int64{"soap": {}, "rest": {}}
-	for k, v := range f.soap {
-		out["soap"][k] = v
-	}
-	for k, v := range f.rest {
-		out["rest"][k] = v
-	}
-	return out
-}
-
-func (f *front) resetCounters() {
-	f.mu.Lock()
-	f.soap = map[string]int64{}
-	f.rest = map[string]int64{}
-	f.mu.Unlock()
 }
 
 // setLatency sets the delay for one call key ("" = every SOAP and REST call); 0 removes it.

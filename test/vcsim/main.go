@@ -189,7 +189,11 @@ func start(s *Scenario, verbose bool, requestShutdown func()) (*harness, error) 
 		return h, err
 	}
 
-	h.front = newFront(svc.ServeMux, s.Credentials)
+	sts, err := newSTS(s.SolutionUsers, "https://"+net.JoinHostPort("127.0.0.1", port)+"/websso/SAML2/Metadata/vsphere.local")
+	if err != nil {
+		return h, err
+	}
+	h.front = newFront(svc.ServeMux, s.Credentials, sts)
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", port))
 	if err != nil {
 		return h, fmt.Errorf("re-listening on the simulator's port %s: %w", port, err)

@@ -22,6 +22,14 @@ type Scenario struct {
 	// RetrieveMaxObjects, when positive, is the page size RetrievePropertiesEx uses when the
 	// caller sets no maxObjects (real vCenter pages large results on its own too).
 	RetrieveMaxObjects int `json:"retrieveMaxObjects"`
+	// SolutionUsers are the certificates the STS issues tokens for (see sts.go).
+	SolutionUsers []SolutionUser `json:"solutionUsers"`
+}
+
+// SolutionUser is a vCenter solution user: a name and its RSA certificate.
+type SolutionUser struct {
+	Name           string `json:"name"`
+	CertificatePem string `json:"certificatePem"`
 }
 
 // Credentials are the only user name and password Login and the REST session accept.
@@ -140,6 +148,14 @@ func parseScenario(r io.Reader) (*Scenario, *json.Decoder, error) {
 func (s *Scenario) validate() error {
 	if s.Credentials.Username == "" || s.Credentials.Password == "" {
 		return errors.New("scenario: credentials.username and credentials.password are required")
+	}
+	for _, u := range s.SolutionUsers {
+		if u.Name == "" {
+			return errors.New("scenario: a solution user has no name")
+		}
+		if _, err := parseRSACertificate(u.CertificatePem); err != nil {
+			return fmt.Errorf("scenario: solution user %q: %w", u.Name, err)
+		}
 	}
 	dcs := map[string]bool{}
 	for _, dc := range s.Datacenters {

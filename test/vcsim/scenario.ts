@@ -108,6 +108,8 @@ export interface VcsimScenario {
   readonly tags?: ScenarioTags;
   /** Page size of RetrievePropertiesEx when the caller sets no maxObjects (0/absent = no paging). */
   readonly retrieveMaxObjects?: number;
+  /** Solution users the harness's STS issues SAML tokens for: a name and an RSA certificate. */
+  readonly solutionUsers?: readonly { readonly name: string; readonly certificatePem: string }[];
 }
 
 /** The identity of one generated VM, as the harness computes it. */

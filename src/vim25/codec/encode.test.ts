@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { miniMethods as M, miniRegistry as R } from '../../../test/fixtures/soap/mini-registry.ts';
-import { encodeRequest, SoapEncodeError } from './encode.ts';
+import { encodeRequest, encodeRequestElement, SoapEncodeError } from './encode.ts';
 import type { TypeRegistry } from './schema.ts';
 
 const HEAD =
@@ -322,4 +322,12 @@ test('given a request type missing from the registry should throw', () => {
     encodeRequest(R, { name: 'Nope', requestType: 'NopeRequestType', returnsArray: false }, {}),
   );
   assert.equal(err.path, 'Nope');
+});
+
+test('given a request should encode the element alone exactly as the envelope body carries it', () => {
+  const request = { _this: PC, specSet: [], options: {} };
+  const element = encodeRequestElement(R, M.RetrievePropertiesEx, request);
+  assert.ok(element.startsWith('<RetrievePropertiesEx xmlns="urn:vim25"><_this type="PropertyCollector">'));
+  assert.ok(element.endsWith('</RetrievePropertiesEx>'));
+  assert.equal(body(encodeRequest(R, M.RetrievePropertiesEx, request)), element);
 });

@@ -29,9 +29,19 @@ const ENVELOPE_CLOSE = '</soapenv:Body></soapenv:Envelope>';
  * output is ever returned.
  */
 export function encodeRequest(registry: TypeRegistry, method: MethodSchema, request: object): string {
+  return `${ENVELOPE_OPEN}${encodeRequestElement(registry, method, request)}${ENVELOPE_CLOSE}`;
+}
+
+/**
+ * The request element alone (`<Method xmlns="urn:vim25">…</Method>`), for callers that build
+ * the envelope themselves, e.g. to sign the body with WS-Security. Same rules and errors as
+ * `encodeRequest`. The element declares its own (default) namespace and uses the `xsi` prefix
+ * only for `xsi:type`, which the enclosing envelope must declare.
+ */
+export function encodeRequestElement(registry: TypeRegistry, method: MethodSchema, request: object): string {
   const encoder = new ValueEncoder(new TypeIndex(registry));
-  encoder.writeRaw(`${ENVELOPE_OPEN}<${method.name} xmlns="urn:vim25">`);
+  encoder.writeRaw(`<${method.name} xmlns="urn:vim25">`);
   encoder.writeFields(method.requestType, request, method.name);
-  encoder.writeRaw(`</${method.name}>${ENVELOPE_CLOSE}`);
+  encoder.writeRaw(`</${method.name}>`);
   return encoder.output;
 }
