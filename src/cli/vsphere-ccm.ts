@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import yargs from 'yargs';
+import { runConfigValidate } from './config-command.ts';
 import { runInventory } from './inventory-command.ts';
 import { processIo, type CliIo } from './cli-io.ts';
 
@@ -22,8 +23,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       'List every VM as the cloud provider sees it',
       (y) =>
         y
-          .option('server', { type: 'string', demandOption: true, describe: 'vCenter: https://HOST[:PORT]' })
-          .option('user', { type: 'string', demandOption: true, describe: 'vCenter user name' })
+          .option('cloud-config', {
+            type: 'string',
+            describe:
+              "The CCM's vsphere.conf: list every vCenter in it (instead of --server ... --thumbprint)",
+          })
+          .option('server', { type: 'string', describe: 'vCenter: https://HOST[:PORT]' })
+          .option('user', { type: 'string', describe: 'vCenter user name' })
           .option('password', {
             type: 'string',
             describe: 'Password (prefer VSPHERE_PASSWORD or --password-file)',
@@ -52,6 +58,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       async (a) => {
         code = await runInventory(
           {
+            cloudConfig: a['cloud-config'],
             server: a.server,
             user: a.user,
             password: a.password,
@@ -68,6 +75,27 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
           io,
         );
       },
+    )
+    .command('config', 'Check cloud config files', (y) =>
+      y
+        .command(
+          'validate',
+          'Validate a cloud config (YAML or legacy INI) and print the effective configuration',
+          (v) =>
+            v
+              .option('cloud-config', {
+                type: 'string',
+                demandOption: true,
+                describe: 'The vsphere.conf file, as given to the CCM',
+              })
+              .option('output', { choices: ['text', 'json'] as const, default: 'text' as const, alias: 'o' }),
+          async (a) => {
+            // yargs still calls the handler after reporting a missing required option to .fail().
+            if (usageError !== undefined) return;
+            code = await runConfigValidate({ cloudConfig: a['cloud-config'], output: a.output }, io);
+          },
+        )
+        .demandCommand(1, 'give a subcommand: validate'),
     )
     .demandCommand(1, 'give a command')
     .help()

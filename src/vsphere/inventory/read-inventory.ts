@@ -9,7 +9,7 @@ import type {
 import type { VimClient } from '../../vim25/client.ts';
 import type { CallOptions } from '../../vim25/round-tripper.ts';
 import { formatMor } from '../../vim25/mor.ts';
-import { CcmError } from '../../lib/errors.ts';
+import { datacentersOf, selectDatacenters } from '../datacenters.ts';
 import { createContainerView } from '../container-view.ts';
 import { retrieveAll } from '../property-collector.ts';
 import type { TaggingClient } from '../rest/tagging.ts';
@@ -18,23 +18,12 @@ import { Topology, type TopologyNode } from './topology.ts';
 import { resolveZoneRegion, type TagIndex } from './zone-resolver.ts';
 import { readTagIndex } from './read-tag-index.ts';
 
-/** A datacenter named on the command line or in the config does not exist in this vCenter. */
-export class DatacenterNotFoundError extends CcmError {
-  readonly code = 'DATACENTER_NOT_FOUND';
-  readonly datacenters: readonly string[];
-
-  constructor(missing: readonly string[], available: readonly string[]) {
-    super(
-      `datacenter${missing.length > 1 ? 's' : ''} not found: ${missing.join(', ')} (available: ${available.join(', ') || 'none'})`,
-    );
-    this.datacenters = missing;
-  }
-}
+export { DatacenterNotFoundError } from '../datacenters.ts';
 
 export interface InventoryRequest {
   /** The vCenter's host name as shown in the output. */
   readonly vcenter: string;
-  /** Only VMs in these datacenters (by name); empty means all. */
+  /** Only VMs in these datacenters (names, inventory paths or MoRefs); empty means all. */
   readonly datacenters?: readonly string[];
   /** Tag categories for zone and region; both or neither. */
   readonly zoneCategory?: string;
@@ -95,11 +84,11 @@ export async function readInventory(
   const topology = new Topology(
     contents.filter((oc) => oc.obj.type !== 'VirtualMachine').map(toTopologyNode),
   );
-  const wanted = selectDatacenters(topology, request.datacenters ?? []);
+  const wanted = wantedDatacenters(topology, request.datacenters ?? []);
   const tags = await tagIndexFor(request, options);
   return vms
+    .filter((oc) => wanted === undefined || wanted.has(datacenterKeyOf(oc, topology)))
     .map((oc) => toInventoryVm(oc, topology, tags, request.vcenter))
-    .filter((vm) => wanted === undefined || (vm.datacenter !== null && wanted.has(vm.datacenter)))
     .sort(
       (a, b) =>
         compare(a.datacenter ?? '', b.datacenter ?? '') ||
@@ -125,12 +114,19 @@ function inventorySpec(view: ManagedObjectReference): PropertyFilterSpec {
   };
 }
 
-function selectDatacenters(topology: Topology, names: readonly string[]): Set<string> | undefined {
-  if (names.length === 0) return undefined;
-  const available = topology.ofType('Datacenter').map((n) => n.name);
-  const missing = names.filter((n) => !available.includes(n));
-  if (missing.length > 0) throw new DatacenterNotFoundError(missing, available.sort());
-  return new Set(names);
+/** MoRef keys of the requested datacenters; throws DatacenterNotFoundError for unknown ones. */
+function wantedDatacenters(topology: Topology, specs: readonly string[]): Set<string> | undefined {
+  if (specs.length === 0) return undefined;
+  const available = datacentersOf([...topology.ofType('Folder'), ...topology.ofType('Datacenter')]);
+  return new Set(selectDatacenters(available, specs).map((dc) => formatMor(dc.ref)));
+}
+
+function datacenterKeyOf(oc: ObjectContent, topology: Topology): string {
+  const p = propsOf(oc);
+  const folder = p.get('parent') as ManagedObjectReference | undefined;
+  const host = p.get('runtime.host') as ManagedObjectReference | undefined;
+  const dc = topology.nearest(folder, 'Datacenter') ?? topology.nearest(host, 'Datacenter');
+  return dc === undefined ? '' : formatMor(dc.ref);
 }
 
 async function tagIndexFor(request: InventoryRequest, options?: CallOptions): Promise<TagIndex | undefined> {
