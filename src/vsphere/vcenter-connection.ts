@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Agent } from 'undici';
-import { CcmError } from '../lib/errors.ts';
 import { createHttpAgent, type HttpAgentOptions } from '../vim25/http-agent.ts';
 import { SoapHttpTransport } from '../vim25/soap-transport.ts';
 import { retrieveServiceContent, type VimClient } from '../vim25/client.ts';
 import { typeRegistry } from '../vim25/generated/type-registry.ts';
 import type { CallOptions } from '../vim25/round-tripper.ts';
 import { createAuthenticator } from './login/authenticator.ts';
-import type { LoginGuard } from './login/login-guard.ts';
-import { versionCredentials, type SessionCredentials } from './login/session-credentials.ts';
-import { VimSession, type SessionEvent } from './session.ts';
-import { VapiRestClient, type RestCallEvent, type RestCredentials } from './rest/rest-client.ts';
+import { LoginGuard } from './login/login-guard.ts';
+import type { SessionCredentials } from './login/session-credentials.ts';
+import { VimSession, type LoginMode, type SessionEvent } from './session.ts';
+import { VapiRestClient, type RestCallEvent } from './rest/rest-client.ts';
+import { vapiLoginFor } from './rest/rest-login-modes.ts';
 import { TaggingClient } from './rest/tagging.ts';
+
+export { VapiLoginModeUnsupportedError } from './rest/rest-login-modes.ts';
 
 /** Path of the vCenter Security Token Service (WS-Trust), used by the `certificate` login mode. */
 export const STS_PATH = '/sts/STSService';
@@ -47,14 +49,6 @@ export interface VCenterEndpoint {
 }
 
 /**
- * The vAPI (REST) session needs a user name and password; the credentials are of another login
- * mode. Tagging is unavailable for this vCenter; nothing was sent.
- */
-export class VapiLoginModeUnsupportedError extends CcmError {
-  readonly code = 'VAPI_LOGIN_MODE_UNSUPPORTED';
-}
-
-/**
  * An open connection to one vCenter: one HTTP agent (keep-alive, TLS policy), one SOAP session
  * and one lazily-created vAPI REST session, all closed together.
  */
@@ -80,8 +74,9 @@ export function vcenterBaseUrl(server: string): URL {
  * the vCenter STS at {@link STS_PATH}, then LoginByToken). Fails fast, with the typed error of
  * the first step that failed (TLS, reachability, login), and releases the agents on failure.
  *
- * The vAPI REST session (tagging) logs in with user and password; in the other modes its calls
- * fail with `VapiLoginModeUnsupportedError` before anything is sent.
+ * The vAPI REST session (tagging) follows the SOAP login's mode (see `vapiLoginFor`): basic auth
+ * with a password, a `SIGN` token login with a certificate, and the SOAP session itself with a
+ * shared session manager. Its logins go through the same lockout guard as the SOAP session's.
  */
 export async function openVCenterConnection(
   endpoint: VCenterEndpoint,
@@ -100,6 +95,11 @@ export async function openVCenterConnection(
       ...(endpoint.onSoapCall === undefined ? {} : { onCall: endpoint.onSoapCall }),
     });
     const serviceContent = await retrieveServiceContent(transport, options);
+    const stsOptions = {
+      url: new URL(STS_PATH, base),
+      dispatcher: agent,
+      ...(endpoint.timeoutMs === undefined ? {} : { timeoutMs: endpoint.timeoutMs }),
+    };
     const authenticate = createAuthenticator({
       sessionManager: {
         dispatcher: smAgent,
@@ -107,25 +107,33 @@ export async function openVCenterConnection(
           ? {}
           : { serviceAccountTokenPath: endpoint.serviceAccountTokenPath }),
       },
-      sts: {
-        url: new URL(STS_PATH, base),
-        dispatcher: agent,
-        ...(endpoint.timeoutMs === undefined ? {} : { timeoutMs: endpoint.timeoutMs }),
-      },
+      sts: stsOptions,
     });
+    const guard = endpoint.loginGuard ?? new LoginGuard();
+    let mode: LoginMode = 'password';
     const session = new VimSession({
       transport,
       serviceContent,
       credentials: endpoint.credentials,
       authenticate,
-      ...(endpoint.loginGuard === undefined ? {} : { guard: endpoint.loginGuard }),
-      ...(endpoint.onSessionEvent === undefined ? {} : { onEvent: endpoint.onSessionEvent }),
+      guard,
+      onEvent: (event) => {
+        // The vAPI session follows the mode the SOAP session logged in with.
+        if (event.type === 'login' && event.mode !== undefined) mode = event.mode;
+        endpoint.onSessionEvent?.(event);
+      },
     });
     await session.login(options);
     const rest = new VapiRestClient({
       baseUrl: new URL('/rest', base),
       dispatcher: agent,
-      credentials: async () => restCredentials(await endpoint.credentials()),
+      login: vapiLoginFor(mode, {
+        credentials: endpoint.credentials,
+        sts: stsOptions,
+        session,
+        sessionCookie: () => transport.sessionCookie,
+      }),
+      loginGuard: guard,
       ...(endpoint.timeoutMs === undefined ? {} : { timeoutMs: endpoint.timeoutMs }),
       ...(endpoint.onRestCall === undefined ? {} : { onCall: endpoint.onRestCall }),
     });
@@ -148,13 +156,4 @@ export async function openVCenterConnection(
     await Promise.all([agent.close(), smAgent?.close()]);
     throw err;
   }
-}
-
-function restCredentials(input: SessionCredentials): RestCredentials {
-  const { credentials } = versionCredentials(input);
-  if (credentials.kind === 'password')
-    return { username: credentials.username, password: credentials.password };
-  throw new VapiLoginModeUnsupportedError(
-    `vAPI (tagging) login is not available with "${credentials.kind}" credentials; zones and regions from tags need a user and password`,
-  );
 }

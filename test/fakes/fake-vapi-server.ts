@@ -101,18 +101,23 @@ export function basicAuth(req: SeenRequest): string | undefined {
 }
 
 /**
- * A handler for a minimal vAPI: logins with `user:pass` get `session-<n>`, other calls need a
- * live session (401 otherwise) and are passed to `next`. `sessions` can be cleared by a test
- * to simulate the server dropping them.
+ * A handler for a minimal vAPI: logins with basic auth `user:pass` (or, when `authorization` is
+ * set, with exactly that `Authorization` header) get `session-<n>`, other calls need a live
+ * session (401 otherwise) and are passed to `next`. `sessions` can be cleared by a test to
+ * simulate the server dropping them, or filled with ids it should accept (a shared SOAP session).
  */
 export function withSessions(
   next: FakeHandler,
-  state: { sessions: Set<string>; logins: number; password?: string },
+  state: { sessions: Set<string>; logins: number; password?: string; authorization?: string },
 ): FakeHandler {
   return (req, res) => {
     if (isLogin(req)) {
       state.logins += 1;
-      if (basicAuth(req) !== `user:${state.password ?? 'pass'}`) {
+      const accepted =
+        state.authorization === undefined
+          ? basicAuth(req) === `user:${state.password ?? 'pass'}`
+          : req.headers.authorization === state.authorization;
+      if (!accepted) {
         reply(res, 401, { type: 'com.vmware.vapi.std.errors.unauthenticated', value: { messages: [] } });
         return;
       }

@@ -28,7 +28,7 @@ import { VimSession, type SessionEvent } from '../../src/vsphere/session.ts';
 import {
   openVCenterConnection,
   STS_PATH,
-  VapiLoginModeUnsupportedError,
+  type VCenterConnection,
 } from '../../src/vsphere/vcenter-connection.ts';
 import { simTransport } from '../support/sim-transport.ts';
 import {
@@ -78,6 +78,16 @@ describe('vCenter login modes against the simulator', () => {
       scenario: {
         credentials: { username: 'administrator@vsphere.local', password: 'Login-Modes-1!' },
         datacenters: [{ name: 'dc-1' }],
+        tags: {
+          categories: [{ name: 'k8s-zone', tags: ['zone-a'] }],
+          attachments: [
+            {
+              category: 'k8s-zone',
+              tag: 'zone-a',
+              object: { kind: 'datacenter', datacenter: 'dc-1', name: 'dc-1' },
+            },
+          ],
+        },
         solutionUsers: [{ name: solutionUserName, certificatePem: solution.cert }],
       },
     });
@@ -443,44 +453,168 @@ describe('vCenter login modes against the simulator', () => {
     }
   });
 
-  test('given openVCenterConnection in each mode, should log in and keep tagging to user/password', async () => {
+  /** A clone-ticket source that logs in afresh each time, so it survives terminated sessions. */
+  const freshTicket = async (): Promise<string> => {
+    await using admin = simTransport(sim);
+    const sc = await retrieveServiceContent(admin.transport);
+    await Login(admin.transport, {
+      _this: sc.sessionManager!,
+      userName: sim.credentials.username,
+      password: sim.credentials.password,
+    });
+    return await AcquireCloneTicket(admin.transport, { _this: sc.sessionManager! });
+  };
+
+  const connect = (credentials: VCenterCredentials) =>
+    openVCenterConnection({
+      server: base().href,
+      tls: { caPem: sim.certPem },
+      sessionManagerTls: { caPem: tls.caCert },
+      credentials: () => credentials,
+      loginGuard: new LoginGuard({ minLoginIntervalMs: 0 }),
+    });
+
+  /** The zone tag's id, found through the connection's tagging client, and what carries it. */
+  async function zoneAttachments(conn: VCenterConnection) {
+    const categories = await conn.tagging.listCategories();
+    assert.equal(categories.length, 1);
+    const tags = await conn.tagging.listTagsForCategory(categories[0]!);
+    assert.equal(tags.length, 1);
+    return conn.tagging.listAttachedObjectsOnTags(tags);
+  }
+
+  const sessionLogins = 'POST /rest/com/vmware/cis/session';
+
+  test('given openVCenterConnection in each mode, should list tags through vAPI with at most one vAPI login', async () => {
     const sm = await sessionManagerService({ bearer: 'conn-token' });
-    const modes: VCenterCredentials[] = [
-      { kind: 'password', username: sim.credentials.username, password: sim.credentials.password },
-      { kind: 'session-manager', url: sm.url, token: 'conn-token' },
-      { kind: 'certificate', certificatePem: solution.cert, privateKeyPem: solution.key },
+    const modes: {
+      credentials: VCenterCredentials;
+      restLogins: number | undefined;
+      issues: number | undefined;
+    }[] = [
+      {
+        credentials: {
+          kind: 'password',
+          username: sim.credentials.username,
+          password: sim.credentials.password,
+        },
+        restLogins: 1,
+        issues: undefined,
+      },
+      {
+        credentials: { kind: 'session-manager', url: sm.url, token: 'conn-token' },
+        restLogins: undefined,
+        issues: undefined,
+      },
+      {
+        credentials: { kind: 'certificate', certificatePem: solution.cert, privateKeyPem: solution.key },
+        restLogins: 1,
+        issues: 2,
+      },
     ];
     try {
-      for (const credentials of modes) {
+      for (const { credentials, restLogins, issues } of modes) {
         await sim.control.resetCounters();
-        const conn = await openVCenterConnection({
-          server: base().href,
-          tls: { caPem: sim.certPem },
-          sessionManagerTls: { caPem: tls.caCert },
-          credentials: () => credentials,
-        });
+        const conn = await connect(credentials);
         try {
-          assert.ok(
-            (await CurrentTime(conn.rt, {
-              _this: { type: 'ServiceInstance', value: 'ServiceInstance' },
-            })) instanceof Date,
+          const attached = await zoneAttachments(conn);
+          assert.equal(attached.length, 1, credentials.kind);
+          assert.deepEqual(
+            attached[0]!.objectIds.map((o) => o.type),
+            ['Datacenter'],
+            credentials.kind,
           );
-          if (credentials.kind === 'password') {
-            assert.deepEqual(await conn.tagging.listCategories(), []);
-          } else {
-            await assert.rejects(conn.tagging.listCategories(), VapiLoginModeUnsupportedError);
-            assert.deepEqual(
-              (await sim.control.counters()).rest,
-              {},
-              `${credentials.kind}: no REST login sent`,
-            );
-          }
+          // A second round reuses the session: still at most one vAPI login.
+          await zoneAttachments(conn);
+          const { calls, failed } = await counters();
+          assert.equal(calls.rest[sessionLogins], restLogins, `${credentials.kind}: vAPI logins`);
+          assert.equal(calls.rest['GET /rest/com/vmware/cis/tagging/category'], 2, credentials.kind);
+          assert.equal(
+            calls.rest[
+              'POST /rest/com/vmware/cis/tagging/tag-association?~action=list-attached-objects-on-tags'
+            ],
+            2,
+            credentials.kind,
+          );
+          assert.equal(calls.sts?.['Issue'], issues, `${credentials.kind}: STS tokens`);
+          assert.deepEqual(failed.rest, {}, credentials.kind);
         } finally {
           await conn.close();
+        }
+        if (credentials.kind === 'session-manager') {
+          // Closing the connection logged the shared session out; vAPI had none of its own to end.
+          assert.equal((await counters()).calls.rest['DELETE /rest/com/vmware/cis/session'], undefined);
         }
       }
     } finally {
       await sm.close();
     }
+  });
+
+  test('given a shared session that ended, should clone a new one once and retry the vAPI call with it', async () => {
+    const sm = await sessionManagerService({ bearer: 'shared', ticket: freshTicket });
+    const conn = await connect({ kind: 'session-manager', url: sm.url, token: 'shared' });
+    try {
+      await conn.tagging.listCategories();
+      await sim.control.terminateSessions();
+      await sim.control.resetCounters();
+      const attached = await zoneAttachments(conn);
+      assert.equal(attached.length, 1);
+      const { calls, failed } = await counters();
+      // The first call after the end was refused, revalidation found the session gone and
+      // cloned a new one; the retry and every later call went through. No vAPI login at all.
+      assert.deepEqual(failed.rest, { 'GET /rest/com/vmware/cis/tagging/category': 1 });
+      assert.equal(calls.rest['GET /rest/com/vmware/cis/tagging/category'], 2);
+      assert.equal(calls.soap['CloneSession'], 1);
+      assert.equal(calls.rest[sessionLogins], undefined);
+      assert.equal(sm.server.requests.length, 2);
+    } finally {
+      await conn.close();
+      await sm.close();
+    }
+  });
+
+  test('given a certificate vAPI session that ended, should log in again with a fresh token once', async () => {
+    const conn = await connect({
+      kind: 'certificate',
+      certificatePem: solution.cert,
+      privateKeyPem: solution.key,
+    });
+    try {
+      await conn.tagging.listCategories();
+      await sim.control.terminateSessions();
+      await sim.control.resetCounters();
+      assert.equal((await conn.tagging.listCategories()).length, 1);
+      const { calls, failed } = await counters();
+      assert.deepEqual(failed.rest, { 'GET /rest/com/vmware/cis/tagging/category': 1 });
+      assert.equal(calls.rest[sessionLogins], 1);
+      assert.deepEqual(calls.sts, { Issue: 1 });
+    } finally {
+      await conn.close();
+    }
+  });
+
+  test('given the harness, should accept a live SOAP session id on vAPI and refuse it once the session ended', async () => {
+    await using bare = simTransport(sim);
+    const sc = await retrieveServiceContent(bare.transport);
+    await Login(bare.transport, {
+      _this: sc.sessionManager!,
+      userName: sim.credentials.username,
+      password: sim.credentials.password,
+    });
+    const cookie = bare.transport.sessionCookie!.replace(/^"(.*)"$/, '$1');
+    const list = async () => {
+      const res = await request(new URL('/rest/com/vmware/cis/tagging/category', base()), {
+        dispatcher: vcAgent,
+        headers: { 'vmware-api-session-id': cookie, accept: 'application/json' },
+      });
+      await res.body.dump();
+      return res.statusCode;
+    };
+    const before = await sim.control.sessions();
+    assert.equal(await list(), 200);
+    assert.deepEqual(await sim.control.sessions(), before, 'a shared SOAP session is not a vAPI session');
+    await sim.control.terminateSessions();
+    assert.equal(await list(), 401);
   });
 });

@@ -38,11 +38,13 @@ const (
 // front sits between the TLS listener and the simulator's handlers. It counts SOAP methods, REST
 // calls and STS requests (and which of them failed), injects latency, simulates an unreachable
 // vCenter, enforces the scenario's credentials on REST login (the vAPI simulator accepts any
-// password), serves the STS and checks LoginByToken signatures (the simulator checks none).
+// password), serves the STS, checks LoginByToken signatures (the simulator checks none) and lets
+// REST calls use a SOAP session id, as vCenter does.
 type front struct {
 	next  http.Handler
 	creds Credentials
 	sts   *stsService
+	rest  *restSessions
 
 	mu      sync.Mutex
 	calls   map[string]map[string]int64
@@ -54,11 +56,12 @@ type front struct {
 	closed  chan struct{}
 }
 
-func newFront(next http.Handler, creds Credentials, sts *stsService) *front {
+func newFront(next http.Handler, creds Credentials, sts *stsService, sessions *restSessions) *front {
 	return &front{
 		next:    next,
 		creds:   creds,
 		sts:     sts,
+		rest:    sessions,
 		calls:   newCounterMaps(),
 		faults:  newCounterMaps(),
 		latency: map[string]time.Duration{},
@@ -107,6 +110,9 @@ func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			t.Stop()
 			return
 		}
+	}
+	if kind == kindRest && !isRestLogin(r) {
+		f.rest.shareSoapSession(vapiSessionID(r))
 	}
 	f.next.ServeHTTP(w, r)
 }

@@ -193,7 +193,7 @@ func start(s *Scenario, verbose bool, requestShutdown func()) (*harness, error) 
 	if err != nil {
 		return h, err
 	}
-	h.front = newFront(svc.ServeMux, s.Credentials, sts)
+	h.front = newFront(svc.ServeMux, s.Credentials, sts, restSess)
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", port))
 	if err != nil {
 		return h, fmt.Errorf("re-listening on the simulator's port %s: %w", port, err)

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/vmware/govmomi/simulator"
+	vapirest "github.com/vmware/govmomi/vapi/rest"
 	"github.com/vmware/govmomi/vim25/types"
 )
 
@@ -53,10 +54,12 @@ func terminateSoapSessions() int {
 }
 
 // restSessions gives access to the vAPI simulator's session table, which it keeps in an
-// exported field of an unexported type guarded by its own mutex.
+// exported field of an unexported type guarded by its own mutex. shared holds the ids of SOAP
+// sessions entered into the table (see shareSoapSession); it is guarded by the same mutex.
 type restSessions struct {
-	lock  sync.Locker
-	table reflect.Value
+	lock   sync.Locker
+	table  reflect.Value
+	shared map[string]bool
 }
 
 func newRestSessions(h http.Handler) (*restSessions, error) {
@@ -69,21 +72,38 @@ func newRestSessions(h http.Handler) (*restSessions, error) {
 	if !table.IsValid() || table.Kind() != reflect.Map || !table.CanSet() {
 		return nil, errors.New("vAPI simulator handler has no Session table")
 	}
-	return &restSessions{lock: lock, table: table}, nil
+	if table.Type().Elem() != reflect.TypeOf(&vapirest.Session{}) {
+		return nil, errors.New("unexpected vAPI simulator session type")
+	}
+	return &restSessions{lock: lock, table: table, shared: map[string]bool{}}, nil
 }
 
+// count is the number of live sessions opened by a vAPI login; SOAP sessions used on REST are
+// counted as SOAP sessions only.
 func (r *restSessions) count() int {
 	r.lock.Lock()
 	defer r.lock.Unlock()
-	return r.table.Len()
+	n := 0
+	for _, k := range r.table.MapKeys() {
+		if !r.shared[k.String()] {
+			n++
+		}
+	}
+	return n
 }
 
+// terminateAll empties the vAPI session table and returns how many vAPI-login sessions it ended
+// (shared SOAP session ids are dropped too, uncounted: /sessions/terminate ends their SOAP side).
 func (r *restSessions) terminateAll() int {
 	r.lock.Lock()
 	defer r.lock.Unlock()
-	keys := r.table.MapKeys()
-	for _, k := range keys {
+	n := 0
+	for _, k := range r.table.MapKeys() {
+		if !r.shared[k.String()] {
+			n++
+		}
 		r.table.SetMapIndex(k, reflect.Value{})
 	}
-	return len(keys)
+	r.shared = map[string]bool{}
+	return n
 }

@@ -1,24 +1,37 @@
 // SPDX-License-Identifier: Apache-2.0
-import { createHash } from 'node:crypto';
 import { request, type Dispatcher } from 'undici';
+import { LoginGuard, LoginSuppressedError } from '../login/login-guard.ts';
 import {
   RestDecodeError,
   RestTimeoutError,
   RestTransportError,
   RestUnauthenticatedError,
-  restErrorFromResponse,
   type RestRequestInfo,
 } from './rest-errors.ts';
-import { RestSessionSlot, raceAbort } from './rest-session.ts';
+import {
+  basicLoginCredentials,
+  RestLoginRejectedError,
+  suppressedLoginError,
+  type RestBasicLogin,
+  type RestCredentialsSource,
+  type RestHeadersLogin,
+  type RestLoginCredentials,
+  type RestSoapSessionLogin,
+} from './rest-login.ts';
+import { decodeReply, requestInfo as info, type RestReply } from './rest-reply.ts';
+import { RestSessionSlot, SharedSoapSession, raceAbort, type RestSessionSource } from './rest-session.ts';
 
-/** A vCenter user name and password for the vAPI session login. */
-export interface RestCredentials {
-  readonly username: string;
-  readonly password: string;
-}
-
-/** Called before every login, so that rotated credentials are picked up without a restart. */
-export type RestCredentialsSource = () => Promise<RestCredentials> | RestCredentials;
+export {
+  RestLoginRejectedError,
+  type RestBasicLogin,
+  type RestCredentials,
+  type RestCredentialsSource,
+  type RestHeadersLogin,
+  type RestLogin,
+  type RestLoginCredentials,
+  type RestLoginRequest,
+  type RestSoapSessionLogin,
+} from './rest-login.ts';
 
 /** One HTTP exchange, reported after it ends (also for logins and failures). No secrets. */
 export interface RestCallEvent {
@@ -29,8 +42,8 @@ export interface RestCallEvent {
   readonly durationMs: number;
 }
 
-/** Construction options of {@link VapiRestClient}. */
-export interface VapiRestClientOptions {
+/** Options of {@link VapiRestClient} that do not depend on the login strategy. */
+export interface VapiRestClientCommonOptions {
   /**
    * The vAPI base, e.g. `https://vc.example.com/rest`. Replies are unwrapped from `{ value }`
    * unless the path ends in `/api`, whose replies are not wrapped.
@@ -38,12 +51,28 @@ export interface VapiRestClientOptions {
   readonly baseUrl: URL;
   /** An undici dispatcher carrying the TLS settings (CA, pinning); shared with SOAP. */
   readonly dispatcher: Dispatcher;
-  readonly credentials: RestCredentialsSource;
   /** Default bound for one call, re-login and retry included. 30 s unless given. */
   readonly timeoutMs?: number;
   /** Observer for metrics and tests. Must not throw: an exception from it fails the call. */
   readonly onCall?: (event: RestCallEvent) => void;
+  /**
+   * Lockout bookkeeping for the basic and headers logins. Pass the vCenter's guard (the one its
+   * SOAP session uses, with the same credential versions) so that a credential version costs
+   * at most one refused login per vCenter, SOAP and vAPI together. Only its refusal memory
+   * applies (not its minimum interval between logins). Default: the client's own.
+   */
+  readonly loginGuard?: LoginGuard;
 }
+
+/**
+ * Construction options of {@link VapiRestClient}: user and password (`credentials`, basic auth),
+ * or another `login` strategy.
+ */
+export type VapiRestClientOptions = VapiRestClientCommonOptions &
+  (
+    | { readonly credentials: RestCredentialsSource; readonly login?: RestBasicLogin }
+    | { readonly login: RestHeadersLogin | RestSoapSessionLogin }
+  );
 
 /** Per-call options. Every call is bounded in time. */
 export interface RestCallOptions {
@@ -70,28 +99,23 @@ interface Exchange extends RestRequestInfo {
   readonly headers: Record<string, string>;
 }
 
-interface Reply {
-  readonly status: number;
-  readonly text: string;
-}
-
-interface RejectedLogin {
-  readonly fingerprint: string;
-  readonly error: RestUnauthenticatedError;
-}
-
 /**
  * A vSphere Automation (vAPI) JSON client with one session per instance (per vCenter).
  *
- * - The session is created on first use by `POST /com/vmware/cis/session` with basic auth and
- *   sent as `vmware-api-session-id`. Concurrent first calls share one login.
- * - A call answered 401 re-logs in once (concurrent 401s share that login) and is retried once;
- *   a second 401 surfaces as `RestUnauthenticatedError`.
- * - Lockout guard: a login refused with 401 is remembered. Until `credentials()` returns a
- *   different user name or password, every call fails at once with a `RestUnauthenticatedError`
- *   (its `cause` is the original refusal) and no further login is sent, so a wrong password in
- *   a reconcile loop cannot lock the vCenter account. Other login failures (timeouts, 503) are
- *   not remembered.
+ * - Login strategies: `basic` (default) creates the session on first use by
+ *   `POST /com/vmware/cis/session` with basic auth; `headers` does the same with the headers its
+ *   credentials make (e.g. a SAML token); `soap-session` sends no login at all and uses the SOAP
+ *   session's id. The id goes out as `vmware-api-session-id`; concurrent first calls share one
+ *   login.
+ * - A call answered 401 re-logs in once (or, with `soap-session`, has the SOAP session
+ *   revalidated once; concurrent 401s share that) and is retried once; a second 401 surfaces as
+ *   `RestUnauthenticatedError`.
+ * - Lockout guard: a login refused with 401 (`RestLoginRejectedError`), or a refusal while making
+ *   the login headers (e.g. by the STS), is recorded in the login guard for that credential
+ *   version. Until the credentials change or the guard's backoff has passed, every call fails at
+ *   once with a `RestUnauthenticatedError` (its `cause` is the original refusal) and no login is
+ *   sent, so a wrong password in a reconcile loop cannot lock the vCenter account. Other login
+ *   failures (timeouts, 503) are not recorded.
  * - Results are the reply's `value`; `null` and a missing value both come back as `undefined`.
  * - Errors: `RestError` subclasses for error statuses, `RestTransportError` when no response
  *   arrived, `RestTimeoutError` past the time bound, `RestDecodeError` for a malformed success
@@ -104,20 +128,19 @@ export class VapiRestClient {
   readonly #base: string;
   readonly #unwrap: boolean;
   readonly #dispatcher: Dispatcher;
-  readonly #credentials: RestCredentialsSource;
   readonly #timeoutMs: number;
   readonly #onCall: ((event: RestCallEvent) => void) | undefined;
-  readonly #session: RestSessionSlot;
-  #rejected: RejectedLogin | undefined;
+  readonly #guard: LoginGuard;
+  readonly #session: RestSessionSource;
 
   constructor(options: VapiRestClientOptions) {
     this.#base = options.baseUrl.href.replace(/\/+$/, '');
     this.#unwrap = !options.baseUrl.pathname.replace(/\/+$/, '').endsWith('/api');
     this.#dispatcher = options.dispatcher;
-    this.#credentials = options.credentials;
     this.#timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
     this.#onCall = options.onCall;
-    this.#session = new RestSessionSlot(() => this.#login());
+    this.#guard = options.loginGuard ?? new LoginGuard();
+    this.#session = this.#sessionSource(options);
   }
 
   /** `GET path`; resolves with the reply's value. */
@@ -141,7 +164,8 @@ export class VapiRestClient {
   /**
    * Ends the session with `DELETE /com/vmware/cis/session`. Best effort and idempotent: it never
    * rejects, does nothing without a session, and forgets the session even if the server could
-   * not be told (the server expires it on its own). A later call logs in again.
+   * not be told (the server expires it on its own). A later call logs in again. With
+   * `soap-session` it sends nothing: the SOAP session's owner logs it out.
    */
   async logout(options: RestCallOptions = {}): Promise<void> {
     const bound = this.#bound(options);
@@ -187,64 +211,61 @@ export class VapiRestClient {
     return { signal, translate };
   }
 
-  /** The login has its own time bound: it is shared, so no single caller's signal may cancel it. */
-  async #login(): Promise<string> {
+  #sessionSource(options: VapiRestClientOptions): RestSessionSource {
+    const login = options.login;
+    if (login?.kind === 'soap-session') {
+      // Shared by every waiting call, so bounded by the client's own timeout, not a caller's.
+      const revalidate = (): Promise<void> =>
+        login.revalidate({ signal: AbortSignal.timeout(this.#timeoutMs) });
+      return new SharedSoapSession(login.sessionId, revalidate);
+    }
+    if (login?.kind === 'headers') return new RestSessionSlot(() => this.#login(login.credentials));
+    if (!('credentials' in options)) throw new TypeError('basic vAPI login needs credentials');
+    const source = options.credentials;
+    return new RestSessionSlot(() => this.#login(async () => basicLoginCredentials(await source())));
+  }
+
+  /**
+   * One vAPI login: credentials, lockout guard, headers, `POST /com/vmware/cis/session`. It has
+   * its own time bound: it is shared, so no single caller's signal may cancel it.
+   */
+  async #login(source: () => Promise<RestLoginCredentials> | RestLoginCredentials): Promise<string> {
     const bound = this.#bound({});
     const ex: Exchange = { method: 'POST', path: sessionPath, headers: {} };
-    const creds = await raceAbort(Promise.resolve(this.#credentials()), bound.signal).catch(
-      (err: unknown) => {
-        throw bound.translate(err, ex);
-      },
-    );
-    const fingerprint = createHash('sha256').update(`${creds.username}\u0000${creds.password}`).digest('hex');
-    this.#checkRejected(fingerprint);
+    let version: string | undefined;
     try {
-      const reply = await this.#exchange({ ...ex, headers: loginHeaders(creds) }, bound.signal);
-      const id = this.#result(ex, reply);
+      const creds = await raceAbort(Promise.resolve(source()), bound.signal);
+      // Only the guard's refusal memory applies: the vAPI login is single-flight already, and
+      // the guard's minimum interval would hold the first tagging call back behind the SOAP login.
+      // admit rejects at once (LoginSuppressedError, with the original refusal) for a held version.
+      if (this.#guard.isSuppressed(creds.version)) await this.#guard.admit(creds.version);
+      version = creds.version;
+      const target = { method: ex.method, url: new URL(this.#base + ex.path) };
+      const headers = await raceAbort(
+        Promise.resolve(creds.authorize(target, { signal: bound.signal })),
+        bound.signal,
+      );
+      // Header authentication: the id comes back in the body and no cookie is set.
+      const authed = { ...ex, headers: { ...headers, 'vmware-use-header-authn': 'true' } };
+      const id = this.#result(ex, await this.#exchange(authed, bound.signal));
       if (typeof id !== 'string' || id === '')
         throw new RestDecodeError('vAPI login reply carried no session id');
-      this.#rejected = undefined;
+      this.#guard.succeeded(version);
       return id;
     } catch (err) {
-      if (err instanceof RestUnauthenticatedError) this.#rejected = { fingerprint, error: err };
-      throw bound.translate(err, ex);
+      if (err instanceof LoginSuppressedError) throw suppressedLoginError(info(ex), err);
+      const failure = err instanceof RestUnauthenticatedError ? RestLoginRejectedError.from(err) : err;
+      // The guard counts only refusals; timeouts and outages may be retried.
+      if (version !== undefined) this.#guard.failed(version, failure);
+      throw bound.translate(failure, ex);
     }
   }
 
-  /** The lockout guard: refuses to resend credentials the server has already refused. */
-  #checkRejected(fingerprint: string): void {
-    const rejected = this.#rejected;
-    if (rejected?.fingerprint !== fingerprint) return;
-    const { request, status, errorType } = rejected.error;
-    const messages = ['login not sent: these credentials were refused before (lockout guard)'];
-    throw new RestUnauthenticatedError(
-      { ...request, status, errorType, messages },
-      { cause: rejected.error },
-    );
+  #result(r: RestRequestInfo, reply: RestReply): unknown {
+    return decodeReply(r, reply, this.#unwrap);
   }
 
-  /** Decodes a reply: the unwrapped value for 2xx, a thrown `RestError` otherwise. */
-  #result(r: RestRequestInfo, reply: Reply): unknown {
-    if (reply.status < 200 || reply.status > 299)
-      throw restErrorFromResponse(info(r), reply.status, reply.text);
-    if (reply.text.trim() === '') return undefined;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(reply.text) as unknown;
-    } catch {
-      // No cause: the parser's message quotes the body, which may be a session id.
-      throw new RestDecodeError(
-        `${r.method} ${r.path}: reply is not JSON (${String(reply.text.length)} chars)`,
-      );
-    }
-    if (!this.#unwrap) return parsed ?? undefined;
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new RestDecodeError(`${r.method} ${r.path}: reply is not a { value } object`);
-    }
-    return (parsed as { value?: unknown }).value ?? undefined;
-  }
-
-  async #exchange(ex: Exchange, signal: AbortSignal): Promise<Reply> {
+  async #exchange(ex: Exchange, signal: AbortSignal): Promise<RestReply> {
     const url =
       this.#base + ex.path + (ex.action === undefined ? '' : `?~action=${encodeURIComponent(ex.action)}`);
     const started = performance.now();
@@ -270,20 +291,8 @@ export class VapiRestClient {
   }
 }
 
-function loginHeaders(creds: RestCredentials): Record<string, string> {
-  const basic = Buffer.from(`${creds.username}:${creds.password}`, 'utf8').toString('base64');
-  // Header authentication: the id comes back in the body and no cookie is set.
-  return { authorization: `Basic ${basic}`, 'vmware-use-header-authn': 'true' };
-}
-
 function withSession(ex: Exchange, sessionId: string): Exchange {
   return { ...ex, headers: { ...ex.headers, [sessionHeader]: sessionId } };
-}
-
-function info(r: RestRequestInfo): RestRequestInfo {
-  return r.action === undefined
-    ? { method: r.method, path: r.path }
-    : { method: r.method, path: r.path, action: r.action };
 }
 
 function ignore(): void {
