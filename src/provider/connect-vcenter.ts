@@ -52,6 +52,7 @@ export const connectVCenter: VCenterConnector = async (request, { signal }) => {
       tls: request.tls,
       credentials: request.credentials,
       loginGuard: request.loginGuard,
+      soapRoundtripCount: request.config.soapRoundtripCount,
       ...(request.callTimeoutMs === undefined ? {} : { timeoutMs: request.callTimeoutMs }),
       onSessionEvent: request.onSessionEvent,
     },

@@ -8,6 +8,7 @@ import type { CallOptions } from '../vim25/round-tripper.ts';
 import { createAuthenticator } from './login/authenticator.ts';
 import { LoginGuard } from './login/login-guard.ts';
 import type { SessionCredentials } from './login/session-credentials.ts';
+import { withNetworkRetry } from './retry.ts';
 import { VimSession, type LoginMode, type SessionEvent } from './session.ts';
 import { VapiRestClient, type RestCallEvent } from './rest/rest-client.ts';
 import { vapiLoginFor } from './rest/rest-login-modes.ts';
@@ -43,6 +44,11 @@ export interface VCenterEndpoint {
   readonly serviceAccountTokenPath?: string;
   /** Default timeout of every SOAP and REST call (default 30 s). */
   readonly timeoutMs?: number;
+  /**
+   * Attempts per SOAP call on temporary network errors (`soapRoundtripCount`, default 3); see
+   * `withNetworkRetry`.
+   */
+  readonly soapRoundtripCount?: number;
   readonly onSessionEvent?: (event: SessionEvent) => void;
   readonly onSoapCall?: (event: { method: string; durationMs: number; outcome: string }) => void;
   readonly onRestCall?: (event: RestCallEvent) => void;
@@ -112,7 +118,7 @@ export async function openVCenterConnection(
     const guard = endpoint.loginGuard ?? new LoginGuard();
     let mode: LoginMode = 'password';
     const session = new VimSession({
-      transport,
+      transport: withNetworkRetry(transport, endpoint.soapRoundtripCount ?? 3),
       serviceContent,
       credentials: endpoint.credentials,
       authenticate,

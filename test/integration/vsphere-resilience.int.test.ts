@@ -97,6 +97,17 @@ describe('vSphere session and watcher resilience against the simulator', () => {
     assert.ok((await CurrentTime(conn.rt, { _this: serviceInstance })) instanceof Date);
   });
 
+  test('given a vCenter that refuses connections briefly, should retry the call and succeed', async () => {
+    await sim.control.pause('refuse');
+    const resumed = new Promise((r) => setTimeout(r, 150)).then(() => sim.control.resume());
+    try {
+      // soapRoundtripCount defaults to 3 attempts spaced 100 ms and 200 ms: the third lands after resume.
+      assert.ok((await CurrentTime(conn.rt, { _this: serviceInstance })) instanceof Date);
+    } finally {
+      await resumed;
+    }
+  });
+
   test('given a vCenter that hangs, should time out instead of waiting forever', async () => {
     await sim.control.pause('hang');
     try {
