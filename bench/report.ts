@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { DecodeMemory, DecodeTimings } from './decode-bench.ts';
 import { count, foldRestCounters, megabytes, seconds, table, targets, verdict } from './format.ts';
+import type { IndexBenchResults } from './index-bench.ts';
+import { indexSection, indexSummaryLines } from './index-report.ts';
 import type { InventoryVariantResult } from './inventory-bench.ts';
 import type { MachineFacts } from './machine.ts';
 
@@ -15,6 +17,7 @@ export interface BenchResults {
   readonly inventoryVms: number;
   readonly inventoryRuns: number;
   readonly inventory: readonly InventoryVariantResult[];
+  readonly index: IndexBenchResults;
 }
 
 /** docs/benchmarks.md for `results` (unformatted Markdown; the caller runs Prettier). */
@@ -26,6 +29,7 @@ export function renderReport(results: BenchResults): string {
     machineSection(results.machine),
     decodeSection(results),
     inventorySection(results),
+    indexSection(results.index, '3. Inventory index: cold load and change latency'),
     meaningSection(),
   ].join('\n\n');
 }
@@ -49,6 +53,7 @@ export function summaryLines(results: BenchResults): string[] {
         `connect+read+close ${seconds(r.medianSessionSeconds)} (median of ${r.readSeconds.length})`,
     );
   }
+  lines.push(...indexSummaryLines(results.index));
   return lines;
 }
 
@@ -60,11 +65,14 @@ function intro(results: BenchResults): string {
       `${count(results.decode.vms)} VMs: wall time and memory.`,
     '2. **Inventory**: `readInventory` over a real, TLS-verified `openVCenterConnection` to the simulator ' +
       `harness holding ${count(results.inventoryVms)} VMs: the round trips the server received, and wall time.`,
+    '3. **Inventory index**: the event-driven `VCenterIndex` cold-loaded at ' +
+      `${results.index.loads.map((l) => count(l.vms)).join(' and ')} VMs (round trips, seconds, memory), and ` +
+      'the latency from a guest IP change to the index showing it.',
     '',
     'Run it with `npm run bench` (`prebench` builds the simulator harness first). It prints the figures and ' +
       'rewrites this file; everything below the introduction comes from the last run. Each figure is marked ' +
       'PASS or FAIL against its target. A missed target does not fail the command (the benchmark is not part ' +
-      'of CI); a wrong result does: every timed decode and inventory is checked, and the command exits 1 ' +
+      'of CI); a wrong result does: every timed decode, inventory and index load is checked, and the command exits 1 ' +
       'without touching this file if one is wrong.',
   ].join('\n');
 }
@@ -245,6 +253,11 @@ function meaningSection(): string {
         'heap and rarely shrinks. Hence the small "extra RSS" of one decode after the warm-ups, and the ' +
         'largest RSS of the process, which also includes building the synthetic reply and the inventory ' +
         'runs. A long-running process that must stay small needs a heap limit (`--max-old-space-size`).',
+      '- **Index memory:** each load runs in a fresh Node process (`bench/index-bench-main.ts`), so "RSS ' +
+        'once synced" is that process: Node itself, the modules, the connection and the index, plus garbage ' +
+        'not yet collected ("before connecting" is Node and the modules alone). "Heap retained" is what a full GC leaves above the heap before the connection ' +
+        'opened: the index, its connection and the tag snapshot. The simulator reports less guest data per ' +
+        'VM than vCenter, so expect more per VM on a real one.',
       '- **Noise:** the machine may be shared and has few cores. Wall time includes waiting for a core; ' +
         'when the load average above exceeds the number of CPUs, the CPU-time row is the steadier figure ' +
         '(it also counts GC helper threads). Rerun before drawing conclusions from a small difference.',

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
-// `npm run bench`: measures the decode and inventory benchmarks, prints the figures and rewrites
-// docs/benchmarks.md. Exit status: 0 = measured (targets may be missed), 1 = a result was wrong,
+// `npm run bench`: measures the decode, inventory and inventory-index benchmarks, prints the
+// figures and rewrites docs/benchmarks.md. Exit status: 0 = measured (targets may be missed), 1 = a result was wrong,
 // 2 = the benchmark could not run.
 import { writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { BenchCheckError } from './bench-check-error.ts';
 import { createDecodeBench } from './decode-bench.ts';
+import { runIndexBench } from './index-bench-runner.ts';
 import { runInventoryBench } from './inventory-bench.ts';
 import { machineFacts } from './machine.ts';
 import { exposeGc } from './measure.ts';
 import { renderReport, summaryLines, type BenchResults } from './report.ts';
 
 const VMS = 1000;
+const INDEX_SIZES = [1000, 5000];
+const INDEX_CHANGES = 5;
 const TIME_LIMIT_MS = 10 * 60_000;
 const docPath = resolve(import.meta.dirname, '../docs/benchmarks.md');
 
@@ -32,6 +35,7 @@ async function measure(signal: AbortSignal): Promise<BenchResults> {
     ],
     signal,
   });
+  const index = await runIndexBench({ sizes: INDEX_SIZES, changes: INDEX_CHANGES, signal });
   // Last, because its forced GCs would slow down whatever decodes after them.
   const memory = await decodeBench.memory(3, exposeGc());
   return {
@@ -42,6 +46,7 @@ async function measure(signal: AbortSignal): Promise<BenchResults> {
     inventoryVms: VMS,
     inventoryRuns,
     inventory,
+    index,
   };
 }
 
