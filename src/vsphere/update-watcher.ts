@@ -114,24 +114,41 @@ async function* pollCollector(
   collector: ManagedObjectReference,
   options: WatchOptions,
 ): AsyncGenerator<WatchEvent> {
-  const maxWaitSeconds = options.maxWaitSeconds ?? 60;
   let version = '';
   let pending: ObjectChange[] = [];
   let synced = false;
   for (;;) {
-    const set: UpdateSet | undefined = await WaitForUpdatesEx(
-      client.rt,
-      { _this: collector, version, options: { maxWaitSeconds } },
-      { signal: options.signal, timeoutMs: (maxWaitSeconds + 30) * 1000 },
-    );
-    if (set === undefined) continue; // the wait timed out with nothing new: poll again
-    version = set.version;
-    pending = pending.concat(changesOf(set));
-    if (set.truncated === true) continue; // more of the same batch is waiting on the server
-    yield { type: synced ? 'update' : 'sync', objects: pending };
-    synced = true;
+    const batch = await waitForBatch(client, collector, version, options);
+    if (batch === undefined) continue; // the wait timed out with nothing new: poll again
+    version = batch.version;
+    pending = pending.concat(batch.changes);
+    if (batch.truncated) continue; // more of the same batch is waiting on the server
+    const objects = pending;
     pending = [];
+    yield { type: synced ? 'update' : 'sync', objects };
+    synced = true;
   }
+}
+
+/**
+ * One WaitForUpdatesEx, reduced to what the watcher keeps. A separate function so that the
+ * decoded reply is unreachable once it returns: a suspended generator frame keeps its locals
+ * alive, and a first sync can be tens of MB.
+ */
+async function waitForBatch(
+  client: VimClient,
+  collector: ManagedObjectReference,
+  version: string,
+  options: WatchOptions,
+): Promise<{ version: string; changes: ObjectChange[]; truncated: boolean } | undefined> {
+  const maxWaitSeconds = options.maxWaitSeconds ?? 60;
+  const set = await WaitForUpdatesEx(
+    client.rt,
+    { _this: collector, version, options: { maxWaitSeconds } },
+    { signal: options.signal, timeoutMs: (maxWaitSeconds + 30) * 1000 },
+  );
+  if (set === undefined) return undefined;
+  return { version: set.version, changes: changesOf(set), truncated: set.truncated === true };
 }
 
 function changesOf(set: UpdateSet): ObjectChange[] {
