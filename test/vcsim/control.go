@@ -139,6 +139,9 @@ func (ctl *control) power(r *http.Request) (interface{}, error) {
 	return ok(), setPowerState(ctx, object.NewVirtualMachine(ctl.c, ref), req.State)
 }
 
+// destroyTickGap exceeds the simulator's property-collector tick (250 ms).
+const destroyTickGap = 300 * time.Millisecond
+
 func (ctl *control) destroy(r *http.Request) (interface{}, error) {
 	var req vmRequest
 	ref, err := ctl.vm(r, &req)
@@ -150,6 +153,14 @@ func (ctl *control) destroy(r *http.Request) (interface{}, error) {
 	vm := object.NewVirtualMachine(ctl.c, ref)
 	if err := setPowerState(ctx, vm, "poweredOff"); err != nil {
 		return nil, err
+	}
+	// govmomi 0.24.2's collector panics when it processes the power-off changes of a VM that is
+	// already gone (both within one 250 ms update tick), silently losing the leave event for every
+	// watcher. Let one tick pass so the power-off is delivered before the VM disappears.
+	select {
+	case <-time.After(destroyTickGap):
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 	return ok(), waitTask(ctx)(vm.Destroy(ctx))
 }
