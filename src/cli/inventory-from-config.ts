@@ -1,15 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { KubeConfig } from '@kubernetes/client-node';
-import type { CloudConfig, VCenterConfig } from '../config/config.ts';
+import type { CloudConfig } from '../config/config.ts';
 import { formatIssue } from '../config/issues.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { SourcedCredentialProvider } from '../credentials/credential-provider.ts';
-import { vcenterUrl } from '../provider/connect-vcenter.ts';
-import { VCenterPool } from '../provider/vcenter-pool.ts';
-import { VCenterUnavailableError } from '../provider/vcenter-pool-errors.ts';
 import { readInventory } from '../vsphere/inventory/read-inventory.ts';
 import type { InventoryVm } from '../vsphere/inventory/inventory-vm.ts';
-import { describeError } from './describe-error.ts';
+import { openConfigPool, vcenterFailureLine } from './config-pool.ts';
 
 /** `vsphere-ccm inventory --cloud-config FILE` options besides the file. */
 export interface ConfigInventoryRequest {
@@ -47,16 +42,9 @@ export async function readInventoryFromConfig(
 ): Promise<ConfigInventory> {
   const { config, warnings } = await loadConfig(request.cloudConfig, { env });
   const vcenters = [...config.vcenters.values()];
-  const kubeConfig = needsKubernetes(config) ? await defaultKubeConfig() : undefined;
-  const credentials = new SourcedCredentialProvider({
-    global: config.global,
-    vcenters,
-    ...(kubeConfig === undefined ? {} : { kubeConfig }),
-  });
-  const pool = new VCenterPool({ vcenters, credentials, callTimeoutMs: request.callTimeoutMs });
+  const { pool, close } = await openConfigPool(config, { callTimeoutMs: request.callTimeoutMs });
   const zones = zoneCategories(request, config);
   try {
-    await credentials.start();
     const results = await Promise.allSettled(
       vcenters.map(async (vc) => {
         const client = await pool.get(vc.tenantRef);
@@ -74,7 +62,7 @@ export async function readInventoryFromConfig(
       const vc = vcenters[i];
       if (vc === undefined) return;
       if (result.status === 'fulfilled') vms.push(...result.value);
-      else failures.push(failureLine(vc, config, result.reason));
+      else failures.push(vcenterFailureLine(vc, config, result.reason));
     });
     return {
       vms,
@@ -83,8 +71,7 @@ export async function readInventoryFromConfig(
       failures,
     };
   } finally {
-    await pool.close();
-    await credentials.close();
+    await close();
   }
 }
 
@@ -96,30 +83,4 @@ function zoneCategories(
   const region = request.regionCategory ?? config.labels.region;
   // As in the CCM, zones are computed only when both categories are known.
   return zone === undefined || region === undefined ? {} : { zoneCategory: zone, regionCategory: region };
-}
-
-/** True when some vCenter's credentials come from a Kubernetes Secret. */
-function needsKubernetes(config: CloudConfig): boolean {
-  return [...config.vcenters.values()].some(
-    (vc) =>
-      vc.secretRef?.kind === 'secret' ||
-      (vc.secretRef?.kind === 'global' && config.global.secretName !== undefined),
-  );
-}
-
-/** The kubeconfig kubectl would use ($KUBECONFIG, ~/.kube/config, or in-cluster). */
-async function defaultKubeConfig(): Promise<KubeConfig> {
-  // Loaded only when a Secret is configured, so other runs do not pay for the client's import.
-  const { KubeConfig: Config } = await import('@kubernetes/client-node');
-  const kubeConfig = new Config();
-  kubeConfig.loadFromDefault();
-  return kubeConfig;
-}
-
-function failureLine(vc: VCenterConfig, config: CloudConfig, err: unknown): string {
-  const cause = err instanceof VCenterUnavailableError ? err.cause : err;
-  const user = vc.user ?? config.global.user;
-  const host = new URL(vcenterUrl(vc)).host;
-  const why = describeError(cause, { host, ...(user === undefined ? {} : { user }) });
-  return `vCenter "${vc.tenantRef}": ${why}`;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import yargs from 'yargs';
 import { runConfigValidate } from './config-command.ts';
+import { runExplainNode } from './explain-node-command.ts';
 import { runInventory } from './inventory-command.ts';
 import { processIo, type CliIo } from './cli-io.ts';
 
@@ -69,6 +70,43 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
             datacenter: a.datacenter,
             zoneCategory: a['zone-category'],
             regionCategory: a['region-category'],
+            output: a.output,
+            timeout: a.timeout,
+          },
+          io,
+        );
+      },
+    )
+    .command(
+      'explain-node',
+      'Explain how the cloud provider sees one node: its VM, providerID, addresses, zone and verdicts',
+      (y) =>
+        y
+          .option('cloud-config', {
+            type: 'string',
+            demandOption: true,
+            describe: 'The vsphere.conf file, as given to the CCM',
+          })
+          .option('node-name', { type: 'string', describe: 'The Node name (matched to the guest host name)' })
+          .option('provider-id', { type: 'string', describe: 'The Node spec.providerID (vsphere://UUID)' })
+          .option('system-uuid', {
+            type: 'string',
+            describe: 'The Node status.nodeInfo.systemUUID (SMBIOS byte order is tried too)',
+          })
+          .option('output', { choices: ['text', 'json'] as const, default: 'text' as const, alias: 'o' })
+          .option('timeout', {
+            type: 'number',
+            default: 60,
+            describe: 'Seconds allowed for connecting and loading every vCenter inventory',
+          }),
+      async (a) => {
+        if (usageError !== undefined) return;
+        code = await runExplainNode(
+          {
+            cloudConfig: a['cloud-config'],
+            nodeName: a['node-name'],
+            providerId: a['provider-id'],
+            systemUuid: a['system-uuid'],
             output: a.output,
             timeout: a.timeout,
           },

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { CloudConfig, VCenterConfig } from '../config/config.ts';
+import { SourcedCredentialProvider } from '../credentials/credential-provider.ts';
+import { vcenterUrl } from '../provider/connect-vcenter.ts';
+import { VCenterPool, type VCenterPoolOptions } from '../provider/vcenter-pool.ts';
+import { VCenterUnavailableError } from '../provider/vcenter-pool-errors.ts';
+import { describeError } from './describe-error.ts';
+
+/** Pool settings a command may choose; vCenters and credentials come from the config. */
+export type ConfigPoolSettings = Omit<VCenterPoolOptions, 'vcenters' | 'credentials'>;
+
+/** The connections of every vCenter of a cloud config, and what they need. */
+export interface ConfigPool {
+  readonly pool: VCenterPool;
+  readonly credentials: SourcedCredentialProvider;
+  /** Logs every session out (bounded, see `VCenterPool.close`), then stops the credential sources. Safe to call twice. */
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Builds the CCM's connection pool for a loaded cloud config, exactly as the daemon does: the
+ * credential sources of every vCenter (inline, Kubernetes Secret through the kubeconfig kubectl
+ * would use, secrets directory), then the pool with the configured TLS and datacenter scope. The
+ * sources are started (bounded by their own sync timeout); no vCenter is contacted yet. The
+ * caller must `close()` the result, even when it used nothing.
+ */
+export async function openConfigPool(
+  config: CloudConfig,
+  settings: ConfigPoolSettings = {},
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<ConfigPool> {
+  const vcenters = [...config.vcenters.values()];
+  const kubeConfig = needsKubernetes(config) ? await defaultKubeConfig() : undefined;
+  const credentials = new SourcedCredentialProvider({
+    global: config.global,
+    vcenters,
+    ...(kubeConfig === undefined ? {} : { kubeConfig }),
+  });
+  const pool = new VCenterPool({ ...settings, vcenters, credentials });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await pool.close();
+      await credentials.close();
+    })();
+    return closing;
+  };
+  try {
+    await credentials.start(options);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { pool, credentials, close };
+}
+
+/**
+ * One line naming the vCenter and why it could not be used, for an operator: the host, the user
+ * name and the server's message, never a credential.
+ */
+export function vcenterFailureLine(vc: VCenterConfig, config: CloudConfig, err: unknown): string {
+  const cause = err instanceof VCenterUnavailableError ? err.cause : err;
+  const user = vc.user ?? config.global.user;
+  const host = new URL(vcenterUrl(vc)).host;
+  const why = describeError(cause, { host, ...(user === undefined ? {} : { user }) });
+  return `vCenter "${vc.tenantRef}": ${why}`;
+}
+
+/** True when some vCenter's credentials come from a Kubernetes Secret. */
+function needsKubernetes(config: CloudConfig): boolean {
+  return [...config.vcenters.values()].some(
+    (vc) =>
+      vc.secretRef?.kind === 'secret' ||
+      (vc.secretRef?.kind === 'global' && config.global.secretName !== undefined),
+  );
+}
+
+/** The kubeconfig kubectl would use ($KUBECONFIG, ~/.kube/config, or in-cluster). */
+async function defaultKubeConfig(): Promise<KubeConfig> {
+  // Loaded only when a Secret is configured, so other runs do not pay for the client's import.
+  const { KubeConfig: Config } = await import('@kubernetes/client-node');
+  const kubeConfig = new Config();
+  kubeConfig.loadFromDefault();
+  return kubeConfig;
+}
