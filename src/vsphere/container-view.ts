@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { ManagedObjectReference } from '../vim25/generated/data-objects.ts';
+import type { ManagedObjectReference, ObjectSpec, TraversalSpec } from '../vim25/generated/data-objects.ts';
 import { CreateContainerView, DestroyView } from '../vim25/generated/methods.ts';
 import type { VimClient } from '../vim25/client.ts';
 import type { CallOptions } from '../vim25/round-tripper.ts';
@@ -58,4 +58,19 @@ export async function createContainerView(
       await DestroyView(client.rt, { _this: ref }, destroyOptions ?? { timeoutMs: 10_000 });
     },
   };
+}
+
+/**
+ * The ObjectSpec that selects every object in a ContainerView (the view itself is skipped): what
+ * a property filter or retrieval over a view needs.
+ */
+export function viewObjectSpec(view: ManagedObjectReference): ObjectSpec {
+  const intoView: TraversalSpec = {
+    _type: 'TraversalSpec',
+    name: 'intoView',
+    type: 'ContainerView',
+    path: 'view',
+    skip: false,
+  };
+  return { obj: view, skip: true, selectSet: [intoView] };
 }

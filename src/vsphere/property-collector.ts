@@ -5,7 +5,6 @@ import type {
   ObjectSpec,
   PropertyFilterSpec,
   RetrieveResult,
-  TraversalSpec,
 } from '../vim25/generated/data-objects.ts';
 import type { ManagedObjectMap } from '../vim25/generated/managed-objects.ts';
 import {
@@ -16,6 +15,7 @@ import {
 import type { VimClient } from '../vim25/client.ts';
 import type { CallOptions } from '../vim25/round-tripper.ts';
 import type { PropertiesOf, PropertyPath } from './property-paths.ts';
+import { viewObjectSpec } from './container-view.ts';
 
 /** Which objects a retrieval covers. */
 export type ObjectSelection =
@@ -62,7 +62,7 @@ export async function retrieveProperties<
 ): Promise<RetrievedObject<ManagedObjectMap[K], P>[]> {
   const spec: PropertyFilterSpec = {
     propSet: [{ type: request.type, pathSet: [...request.paths] }],
-    objectSet: objectSpecs(request.type, request.from),
+    objectSet: objectSpecs(request.from),
   };
   const contents = await retrieveAll(client, [spec], { ...options, maxObjects: request.maxObjects });
   return contents.map((oc) => toRetrievedObject<ManagedObjectMap[K], P>(oc));
@@ -113,16 +113,8 @@ export async function retrieveAll(
 }
 
 /** Object specs that select `from`: the refs themselves, or the view's `view` property. */
-export function objectSpecs(type: string, from: ObjectSelection): ObjectSpec[] {
-  if ('refs' in from) return from.refs.map((obj) => ({ obj }));
-  const traverse: TraversalSpec = {
-    _type: 'TraversalSpec',
-    name: `view-${type}`,
-    type: 'ContainerView',
-    path: 'view',
-    skip: false,
-  };
-  return [{ obj: from.view, skip: true, selectSet: [traverse] }];
+export function objectSpecs(from: ObjectSelection): ObjectSpec[] {
+  return 'refs' in from ? from.refs.map((obj) => ({ obj })) : [viewObjectSpec(from.view)];
 }
 
 function callOnly(options?: CallOptions): CallOptions {

@@ -133,7 +133,7 @@ describe('vSphere session and watcher resilience against the simulator', () => {
         return {
           spec: {
             propSet: [{ type: 'VirtualMachine', pathSet: ['name', 'runtime.powerState'] }],
-            objectSet: objectSpecs('VirtualMachine', { view: view.ref }),
+            objectSet: objectSpecs({ view: view.ref }),
           },
           cleanup: () => view.destroy(),
         };

@@ -6,7 +6,7 @@ import type {
   TraversalSpec,
 } from '../../vim25/generated/data-objects.ts';
 import type { VimClient } from '../../vim25/client.ts';
-import { createContainerView, type ContainerView } from '../../vsphere/container-view.ts';
+import { createContainerView, viewObjectSpec, type ContainerView } from '../../vsphere/container-view.ts';
 import type { FilterSetup } from '../../vsphere/update-watcher.ts';
 import { VM_INDEX_PATHS } from './indexed-vm.ts';
 
@@ -76,19 +76,12 @@ export function indexFilterSpec(
   views: readonly ManagedObjectReference[],
   extra: readonly ObjectSpec[],
 ): PropertyFilterSpec {
-  const intoView: TraversalSpec = {
-    _type: 'TraversalSpec',
-    name: 'intoView',
-    type: 'ContainerView',
-    path: 'view',
-    skip: false,
-  };
   return {
     propSet: [
       { type: 'VirtualMachine', pathSet: [...VM_INDEX_PATHS] },
       ...TOPOLOGY_TYPES.map((type) => ({ type, pathSet: ['name', 'parent'] })),
     ],
-    objectSet: [...views.map((obj) => ({ obj, skip: true, selectSet: [intoView] })), ...extra],
+    objectSet: [...views.map(viewObjectSpec), ...extra],
   };
 }
 

@@ -4,13 +4,12 @@ import type {
   ManagedObjectReference,
   ObjectContent,
   PropertyFilterSpec,
-  TraversalSpec,
 } from '../../vim25/generated/data-objects.ts';
 import type { VimClient } from '../../vim25/client.ts';
 import type { CallOptions } from '../../vim25/round-tripper.ts';
 import { formatMor } from '../../vim25/mor.ts';
 import { datacentersOf, selectDatacenters } from '../datacenters.ts';
-import { createContainerView } from '../container-view.ts';
+import { createContainerView, viewObjectSpec } from '../container-view.ts';
 import { retrieveAll } from '../property-collector.ts';
 import type { TaggingClient } from '../rest/tagging.ts';
 import type { InventoryNic, InventoryVm } from './inventory-vm.ts';
@@ -98,19 +97,12 @@ export async function readInventory(
 }
 
 function inventorySpec(view: ManagedObjectReference): PropertyFilterSpec {
-  const traverse: TraversalSpec = {
-    _type: 'TraversalSpec',
-    name: 'view',
-    type: 'ContainerView',
-    path: 'view',
-    skip: false,
-  };
   return {
     propSet: [
       { type: 'VirtualMachine', pathSet: [...vmPaths] },
       ...topologyTypes.map((type) => ({ type, pathSet: ['name', 'parent'] })),
     ],
-    objectSet: [{ obj: view, skip: true, selectSet: [traverse] }],
+    objectSet: [viewObjectSpec(view)],
   };
 }
 
