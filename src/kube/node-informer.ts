@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: Apache-2.0
+import { ApiException, Watch } from '@kubernetes/client-node';
+import type { KubeNode } from '../controllers/node/kube-node.ts';
+import type { NodeReader } from '../controllers/node/node-ports.ts';
+import { abortableDelay } from '../lib/abort.ts';
+import { CcmError } from '../lib/errors.ts';
+import {
+  httpStatusOf,
+  isHttpStatus,
+  isInactivityTimeout,
+  parseBody,
+  resourceVersionOf,
+  statusCode,
+  statusText,
+} from './api-status.ts';
+import type { KubeClient } from './kube-client.ts';
+
+/** Listing or watching Nodes failed; the informer keeps retrying with backoff. */
+export class NodeInformerError extends CcmError {
+  readonly code = 'NODE_INFORMER_FAILED';
+  /** The HTTP status (or in-stream Status code), when the API server answered. */
+  readonly status: number | undefined;
+
+  constructor(message: string, options?: ErrorOptions & { readonly status?: number | undefined }) {
+    super(message, options);
+    this.status = options?.status;
+  }
+}
+
+/** Change callbacks; they run synchronously and should only enqueue keys. */
+export interface NodeHandlers {
+  readonly onAdd?: (node: KubeNode) => void;
+  readonly onUpdate?: (oldNode: KubeNode, newNode: KubeNode) => void;
+  readonly onDelete?: (node: KubeNode) => void;
+}
+
+export interface NodeInformerOptions {
+  readonly client: KubeClient;
+  /** Called on each failure; the informer goes on retrying. */
+  readonly onError?: (error: NodeInformerError) => void;
+  /** Bound of each list page (default 30 s). */
+  readonly listTimeoutMs?: number;
+  /** Items per list page (default 500). */
+  readonly pageSize?: number;
+  /** Server-side lifetime of each watch request (default 300 s); the watch then resumes. */
+  readonly watchTimeoutSeconds?: number;
+  /** Retry delays after failures: doubling from `initialMs` up to `maxMs` (default 1 s → 30 s). */
+  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+}
+
+const GONE = 410;
+const NODES_PATH = '/api/v1/nodes';
+/** A watch that ends sooner than this without events counts as a failure for backoff. */
+const MIN_HEALTHY_WATCH_MS = 1_000;
+
+/**
+ * Drops what the controllers never read and what makes Nodes large: `metadata.managedFields`
+ * and `status.images` (a long list on every Node). Returns a new object; `node` is untouched.
+ */
+export function trimNode(node: unknown): KubeNode {
+  const out: Record<string, unknown> = { ...(node as Record<string, unknown>) };
+  for (const [part, field] of [
+    ['metadata', 'managedFields'],
+    ['status', 'images'],
+  ] as const) {
+    const value = out[part];
+    if (typeof value === 'object' && value !== null && field in value) {
+      const copy = { ...(value as Record<string, unknown>) };
+      Reflect.deleteProperty(copy, field);
+      out[part] = copy;
+    }
+  }
+  return out;
+}
+
+/**
+ * The shared Node informer: lists every Node (paged), then watches from the list's
+ * resourceVersion with bookmarks, resuming from the last resourceVersion seen, re-listing on
+ * 410 Gone (HTTP or in-stream) and retrying other failures with exponential backoff. Nodes are
+ * cached trimmed (see `trimNode`) and served as `NodeReader`; a re-list diffs against the cache
+ * so handlers see the deletions a broken watch missed. No I/O before `start()`.
+ */
+export class NodeInformer implements NodeReader {
+  readonly #opts: NodeInformerOptions;
+  readonly #cache = new Map<string, KubeNode>();
+  readonly #handlers: NodeHandlers[] = [];
+  #synced = false;
+  #stop: AbortController | undefined;
+  #loop: Promise<void> | undefined;
+
+  constructor(options: NodeInformerOptions) {
+    this.#opts = options;
+  }
+
+  /** True once a full list has been applied to the cache. */
+  get synced(): boolean {
+    return this.#synced;
+  }
+
+  /** Registers change callbacks; register before `start()` to see the initial adds. */
+  addHandlers(handlers: NodeHandlers): void {
+    this.#handlers.push(handlers);
+  }
+
+  getNode(name: string): KubeNode | undefined {
+    return this.#cache.get(name);
+  }
+
+  listNodes(): readonly KubeNode[] {
+    return [...this.#cache.values()];
+  }
+
+  /**
+   * Starts the list+watch loop and resolves after the first list attempt, whether it succeeded
+   * (see `synced`) or failed (the loop keeps retrying). Aborting `signal` stops the informer.
+   * A second call does nothing.
+   */
+  async start(options: { readonly signal: AbortSignal }): Promise<void> {
+    options.signal.throwIfAborted();
+    if (this.#stop !== undefined) return;
+    const stop = new AbortController();
+    this.#stop = stop;
+    options.signal.addEventListener('abort', () => void this.stop(), { once: true, signal: stop.signal });
+    const firstAttempt = Promise.withResolvers<undefined>();
+    this.#loop = this.#run(stop.signal, () => {
+      firstAttempt.resolve(undefined);
+    }).finally(() => {
+      firstAttempt.resolve(undefined);
+    });
+    await firstAttempt.promise;
+  }
+
+  /** Stops the loop and its open watch, and waits for both. Never reports an error. */
+  async stop(): Promise<void> {
+    this.#stop?.abort();
+    await this.#loop;
+  }
+
+  async #run(signal: AbortSignal, firstAttemptDone: () => void): Promise<void> {
+    const { initialMs, maxMs } = this.#opts.backoff ?? { initialMs: 1_000, maxMs: 30_000 };
+    let delay = initialMs;
+    let rv: string | undefined;
+    let relistedAfterGone = false;
+    while (!signal.aborted) {
+      let healthy = false;
+      try {
+        if (rv === undefined) {
+          rv = await this.#relist(signal);
+          firstAttemptDone();
+        }
+        const started = performance.now();
+        const outcome = await this.#watchOnce(rv, signal);
+        healthy = outcome.events > 0 || performance.now() - started >= MIN_HEALTHY_WATCH_MS;
+        if (outcome.resourceVersion === undefined) {
+          // Re-list at once after 410, but only once in a row, so a server stuck on 410 cannot spin us.
+          healthy = !relistedAfterGone;
+          relistedAfterGone = true;
+        } else relistedAfterGone = false;
+        rv = outcome.resourceVersion;
+      } catch (err) {
+        // `stop()` aborts the open request: that is the end, not a failure to report.
+        if (isAborted(signal)) break;
+        this.#opts.onError?.(toInformerError(err));
+        firstAttemptDone();
+      }
+      if (healthy) {
+        delay = initialMs;
+        continue;
+      }
+      await abortableDelay(delay, signal).catch(() => undefined);
+      delay = Math.min(delay * 2, maxMs);
+    }
+  }
+
+  async #relist(signal: AbortSignal): Promise<string> {
+    const { client } = this.#opts;
+    const fresh = new Map<string, KubeNode>();
+    let next: string | undefined;
+    let rv: string | undefined;
+    do {
+      const timeout = AbortSignal.any([signal, AbortSignal.timeout(this.#opts.listTimeoutMs ?? 30_000)]);
+      const page = await client.core.listNode(
+        { limit: this.#opts.pageSize ?? 500, ...(next === undefined ? {} : { _continue: next }) },
+        client.callOptions(timeout),
+      );
+      for (const item of page.items) {
+        const name = item.metadata?.name;
+        if (name !== undefined) fresh.set(name, trimNode(item));
+      }
+      rv = page.metadata?.resourceVersion;
+      next = page.metadata?._continue === '' ? undefined : page.metadata?._continue;
+    } while (next !== undefined);
+    if (rv === undefined || rv === '') throw new NodeInformerError('the Node list has no resourceVersion');
+    this.#replace(fresh);
+    this.#synced = true;
+    return rv;
+  }
+
+  #replace(fresh: Map<string, KubeNode>): void {
+    const old = new Map(this.#cache);
+    this.#cache.clear();
+    for (const [name, node] of fresh) this.#cache.set(name, node);
+    for (const [name, node] of fresh) {
+      const before = old.get(name);
+      if (before === undefined) this.#emit((h) => h.onAdd?.(node));
+      else if (before.metadata?.resourceVersion !== node.metadata?.resourceVersion)
+        this.#emit((h) => h.onUpdate?.(before, node));
+    }
+    for (const [name, node] of old) if (!fresh.has(name)) this.#emit((h) => h.onDelete?.(node));
+  }
+
+  async #watchOnce(
+    resourceVersion: string,
+    signal: AbortSignal,
+  ): Promise<{ resourceVersion: string | undefined; events: number }> {
+    await this.#opts.client.throttle(signal);
+    return new Promise((resolve, reject) => {
+      let rv: string | undefined = resourceVersion;
+      let events = 0;
+      let streamError: NodeInformerError | undefined;
+      let controller: AbortController | undefined;
+      const onAbort = (): void => controller?.abort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      const done = (err: unknown): void => {
+        signal.removeEventListener('abort', onAbort);
+        if (streamError !== undefined) reject(streamError);
+        else if (rv === undefined || isHttpStatus(err, GONE)) resolve({ resourceVersion: undefined, events });
+        else if (err === null || err === undefined || signal.aborted || isInactivityTimeout(err))
+          resolve({ resourceVersion: rv, events });
+        else
+          reject(err instanceof Error ? err : new NodeInformerError(`watch ended: ${JSON.stringify(err)}`));
+      };
+      const onEvent = (type: string, obj: unknown): void => {
+        if (type === 'ERROR') {
+          if (statusCode(obj) === GONE) rv = undefined;
+          else
+            streamError = new NodeInformerError(`watch of nodes: ${statusText(obj)}`, {
+              status: statusCode(obj),
+            });
+          controller?.abort();
+          return;
+        }
+        const next = resourceVersionOf(obj);
+        if (next === undefined) return;
+        rv = next;
+        events++;
+        if (type !== 'BOOKMARK') this.#apply(type, trimNode(obj));
+      };
+      const query = {
+        resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds: this.#opts.watchTimeoutSeconds ?? 300,
+      };
+      new Watch(this.#opts.client.kubeConfig).watch(NODES_PATH, query, onEvent, done).then((c) => {
+        controller = c;
+        if (signal.aborted) c.abort();
+      }, done);
+    });
+  }
+
+  #apply(type: string, node: KubeNode): void {
+    const name = node.metadata?.name;
+    if (name === undefined) return;
+    const before = this.#cache.get(name);
+    if (type === 'DELETED') {
+      this.#cache.delete(name);
+      this.#emit((h) => h.onDelete?.(before ?? node));
+      return;
+    }
+    this.#cache.set(name, node);
+    if (before === undefined) this.#emit((h) => h.onAdd?.(node));
+    else this.#emit((h) => h.onUpdate?.(before, node));
+  }
+
+  #emit(call: (h: NodeHandlers) => void): void {
+    for (const h of this.#handlers) call(h);
+  }
+}
+
+/** Reads the flag afresh (an await may have passed since the last check). */
+function isAborted(signal: AbortSignal): boolean {
+  return signal.aborted;
+}
+
+function toInformerError(err: unknown): NodeInformerError {
+  if (err instanceof NodeInformerError) return err;
+  if (err instanceof ApiException) {
+    const status = (err as ApiException<unknown>).code;
+    return new NodeInformerError(`list of nodes: HTTP ${status}: ${statusText(parseBody(err.body))}`, {
+      cause: err,
+      status,
+    });
+  }
+  const status = httpStatusOf(err);
+  const reason = err instanceof Error ? err.message : String(err);
+  if (status !== undefined)
+    return new NodeInformerError(`watch of nodes: HTTP ${status} ${reason}`, { cause: err, status });
+  return new NodeInformerError(`nodes: Kubernetes API unreachable: ${reason}`, { cause: err });
+}
