@@ -1,9 +1,6 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: Apache-2.0
-// The cloud-controller-manager daemon. Its controllers arrive with a later change; until then it
-// explains itself and exits 2 so that nothing mistakes it for a running CCM.
-process.stderr.write(
-  'vsphere-cloud-controller-manager: the controller manager is not available in this version.\n' +
-    'Use "vsphere-ccm inventory" to inspect what the cloud provider sees in vCenter.\n',
-);
-process.exitCode = 2;
+// Runs the TypeScript sources directly on the pinned Node.js (native type stripping, docs/adr/0001).
+import { main } from '../src/main.ts';
+
+process.exitCode = await main(process.argv.slice(2));
