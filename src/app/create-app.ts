@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { openConfigPool, type ConfigPool } from '../cli/config-pool.ts';
 import type { CloudConfig } from '../config/config.ts';
@@ -78,18 +79,19 @@ export function createApp(inputs: AppInputs): App {
       )
     : undefined;
   return {
-    run: (signal) => runApp({ ...inputs, informer, writer, elector }, signal),
+    run: (signal) => runApp({ ...inputs, kubeConfig, informer, writer, elector }, signal),
   };
 }
 
 interface Parts extends AppInputs {
+  readonly kubeConfig: KubeConfig;
   readonly informer: NodeInformer;
   readonly writer: KubeNodeWriter;
   readonly elector: LeaderElector | undefined;
 }
 
 async function runApp(parts: Parts, signal: AbortSignal): Promise<void> {
-  const { options, config, env, logger, informer, writer, elector } = parts;
+  const { options, config, env, logger, kubeConfig, informer, writer, elector } = parts;
   const stop = new AbortController();
   const stopAll = (): void => {
     stop.abort(signal.reason);
@@ -100,7 +102,8 @@ async function runApp(parts: Parts, signal: AbortSignal): Promise<void> {
   let providerRun: Promise<void> | undefined;
   let server: RunningHttpServer | undefined;
   try {
-    connections = await openConfigPool(config, { closeTimeoutMs: CLOSE_TIMEOUT_MS }, { signal });
+    // Secret credentials are read through the daemon's own API connection, never a default one.
+    connections = await openConfigPool(config, { closeTimeoutMs: CLOSE_TIMEOUT_MS, kubeConfig }, { signal });
     provider = new VSphereProvider({
       config,
       pool: connections.pool,

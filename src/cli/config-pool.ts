@@ -8,7 +8,13 @@ import { VCenterUnavailableError } from '../provider/vcenter-pool-errors.ts';
 import { describeError } from './describe-error.ts';
 
 /** Pool settings a command may choose; vCenters and credentials come from the config. */
-export type ConfigPoolSettings = Omit<VCenterPoolOptions, 'vcenters' | 'credentials'>;
+export type ConfigPoolSettings = Omit<VCenterPoolOptions, 'vcenters' | 'credentials'> & {
+  /**
+   * How to reach the Kubernetes API for Secret credentials. The daemon passes its own
+   * (`--kubeconfig` or in-cluster); without it, the kubeconfig kubectl would use is loaded.
+   */
+  readonly kubeConfig?: KubeConfig;
+};
 
 /** The connections of every vCenter of a cloud config, and what they need. */
 export interface ConfigPool {
@@ -31,13 +37,14 @@ export async function openConfigPool(
   options: { readonly signal?: AbortSignal } = {},
 ): Promise<ConfigPool> {
   const vcenters = [...config.vcenters.values()];
-  const kubeConfig = needsKubernetes(config) ? await defaultKubeConfig() : undefined;
+  const { kubeConfig: givenKubeConfig, ...poolSettings } = settings;
+  const kubeConfig = needsKubernetes(config) ? (givenKubeConfig ?? (await defaultKubeConfig())) : undefined;
   const credentials = new SourcedCredentialProvider({
     global: config.global,
     vcenters,
     ...(kubeConfig === undefined ? {} : { kubeConfig }),
   });
-  const pool = new VCenterPool({ ...settings, vcenters, credentials });
+  const pool = new VCenterPool({ ...poolSettings, vcenters, credentials });
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
