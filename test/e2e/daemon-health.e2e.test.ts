@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: Apache-2.0
+// The daemon end to end (issue 5): its HTTPS /healthz, /readyz and /metrics, and leader failover
+// between two daemons sharing one lease, against the simulator and the in-memory API server.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
+   client-node's model classes are plain data; the test sends object literals as a kubelet does. */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { get } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { connect } from 'node:tls';
+import { after, before, describe, test } from 'node:test';
+import { CoordinationV1Api, CoreV1Api, type V1Node } from '@kubernetes/client-node';
+import { startDaemon, type Daemon } from '../support/daemon.ts';
+import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts';
+import { startVcsim, type Vcsim } from '../support/vcsim.ts';
+
+const SCENARIO = resolve(import.meta.dirname, '../vcsim/scenarios/basic.json');
+const UNINIT = 'node.cloudprovider.kubernetes.io/uninitialized';
+const BIOS = (n: number): string => `4237a1b2-c3d4-e5f6-0718-293a4b5c6d0${String(n)}`;
+
+/** SMBIOS presents the first three UUID fields little-endian, so the kubelet sees them swapped. */
+function smbiosForm(uuid: string): string {
+  const swap = (hex: string): string => (hex.match(/../g) ?? []).reverse().join('');
+  const [a = '', b = '', c = '', ...rest] = uuid.split('-');
+  return [swap(a), swap(b), swap(c), ...rest].join('-').toUpperCase();
+}
+
+function cloudConfig(sim: Vcsim): string {
+  return [
+    'vcenter:',
+    '  east:',
+    '    server: 127.0.0.1',
+    `    port: ${new URL(sim.sdkUrl).port}`,
+    `    user: ${JSON.stringify(sim.credentials.username)}`,
+    `    password: ${JSON.stringify(sim.credentials.password)}`,
+    `    thumbprint: ${JSON.stringify(sim.thumbprintSha256)}`,
+    '    datacenters: ["dc-east"]',
+    '',
+  ].join('\n');
+}
+
+/** A Node as a kubelet with `--cloud-provider=external` registers it. */
+function kubeletNode(name: string, vm: number): V1Node {
+  return {
+    metadata: { name },
+    spec: { taints: [{ key: UNINIT, value: 'true', effect: 'NoSchedule' }] },
+    status: {
+      addresses: [{ type: 'Hostname', address: name }],
+      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: '' }],
+      nodeInfo: { systemUUID: smbiosForm(BIOS(vm)) } as never,
+    },
+  };
+}
+
+async function until<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: () => string,
+): Promise<T> {
+  const started = performance.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (performance.now() - started > timeoutMs) assert.fail(`not within ${String(timeoutMs)} ms: ${what()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A port that was free a moment ago (the daemon treats `--secure-port=0` as "no server"). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  const address = server.address();
+  await new Promise((res) => server.close(res));
+  assert.ok(address !== null && typeof address === 'object');
+  return address.port;
+}
+
+/** The PEM certificate a TLS server presents, so the test can trust exactly that one. */
+async function servedCertificate(port: number): Promise<string> {
+  const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+  try {
+    await new Promise<void>((res, rej) => {
+      socket.once('secureConnect', res).once('error', rej);
+    });
+    const der = socket.getPeerCertificate().raw.toString('base64');
+    return `-----BEGIN CERTIFICATE-----\n${(der.match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`;
+  } finally {
+    socket.destroy();
+  }
+}
+
+interface Reply {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+function httpsGet(port: number, path: string, ca: string): Promise<Reply> {
+  return new Promise((res, rej) => {
+    const req = get({ host: '127.0.0.1', port, path, ca, timeout: 5_000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (c: string) => (body += c));
+      response.once('end', () => {
+        res({ status: response.statusCode ?? 0, contentType: response.headers['content-type'] ?? '', body });
+      });
+    });
+    req.once('timeout', () => req.destroy(new Error(`GET ${path} timed out`)));
+    req.once('error', rej);
+  });
+}
+
+describe('vsphere-cloud-controller-manager health and leader failover', () => {
+  let sim: Vcsim;
+  let kube: KubeApiFixture;
+  let dir: string;
+  let configFile: string;
+  let kubeconfigFile: string;
+  const daemons: Daemon[] = [];
+
+  const readNode = (name: string): Promise<V1Node | undefined> =>
+    kube.kubeConfig
+      .makeApiClient(CoreV1Api)
+      .readNode({ name })
+      .catch(() => undefined);
+
+  const initialised = (name: string, timeoutMs: number, log: () => string): Promise<V1Node> =>
+    until(
+      async () => {
+        const n = await readNode(name);
+        return n?.spec?.providerID !== undefined && !(n.spec.taints ?? []).some((t) => t.key === UNINIT)
+          ? n
+          : undefined;
+      },
+      timeoutMs,
+      () => `${name} initialised\n${log()}`,
+    );
+
+  before(async () => {
+    [sim, kube] = await Promise.all([startVcsim({ scenario: SCENARIO }), startKubeApi()]);
+    dir = await mkdtemp(join(tmpdir(), 'ccm-e2e-health-'));
+    configFile = join(dir, 'vsphere.yaml');
+    kubeconfigFile = join(dir, 'kubeconfig');
+    await writeFile(configFile, cloudConfig(sim));
+    await writeFile(kubeconfigFile, kube.kubeConfig.exportConfig());
+  });
+
+  after(async () => {
+    await Promise.all(daemons.map((d) => d.stop(2_000)));
+    await Promise.all([sim.close(), kube.close()]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const flags = (securePort: number, identity: string): string[] => [
+    '--cloud-provider=vsphere',
+    `--cloud-config=${configFile}`,
+    `--kubeconfig=${kubeconfigFile}`,
+    `--secure-port=${String(securePort)}`,
+    '--bind-address=127.0.0.1',
+    '--leader-elect=true',
+    '--leader-elect-lease-duration=3s',
+    '--leader-elect-renew-deadline=2s',
+    '--leader-elect-retry-period=500ms',
+    '--leader-elect-resource-namespace=kube-system',
+    `--leader-elect-resource-name=ccm-${identity}`,
+    '--node-monitor-period=1s',
+    '--node-status-update-frequency=5s',
+  ];
+
+  test('given a running daemon, should serve /healthz, /readyz (also verbose) and /metrics over HTTPS with its own certificate', async () => {
+    const port = await freePort();
+    const d = startDaemon(flags(port, 'health'));
+    daemons.push(d);
+    await d.waitForOutput(/became leader/, 30_000);
+    const ca = await servedCertificate(port);
+    assert.match(ca, /BEGIN CERTIFICATE/);
+
+    const ready = await until(
+      async () => {
+        const r = await httpsGet(port, '/readyz', ca);
+        return r.status === 200 ? r : undefined;
+      },
+      20_000,
+      () => d.output(),
+    );
+    assert.equal(ready.body, 'ok');
+
+    const healthz = await httpsGet(port, '/healthz', ca);
+    assert.deepEqual([healthz.status, healthz.body], [200, 'ok']);
+    const verboseHealth = await httpsGet(port, '/healthz?verbose', ca);
+    assert.equal(verboseHealth.status, 200);
+    assert.match(verboseHealth.body, /^\[\+\]ping ok$/m);
+    assert.match(verboseHealth.body, /^\[\+\]leader-election ok$/m);
+    assert.match(verboseHealth.body, /healthz check passed/);
+    const verboseReady = await httpsGet(port, '/readyz?verbose', ca);
+    assert.equal(verboseReady.status, 200);
+    assert.match(verboseReady.body, /^\[\+\]informer-sync ok$/m);
+    assert.match(verboseReady.body, /^\[\+\]vcenter-index ok$/m);
+    assert.match(verboseReady.body, /readyz check passed/);
+    assert.equal((await httpsGet(port, '/readyz/vcenter-index', ca)).status, 200);
+    assert.equal((await httpsGet(port, '/readyz/no-such-check', ca)).status, 404);
+
+    const metrics = await httpsGet(port, '/metrics', ca);
+    assert.equal(metrics.status, 200);
+    assert.match(metrics.contentType, /^text\/plain/);
+    assert.match(metrics.body, /^# TYPE vsphere_ccm_index_synced gauge$/m);
+    assert.match(metrics.body, /^vsphere_ccm_index_synced\{vcenter="east"\} 1$/m);
+    assert.match(metrics.body, /^vsphere_ccm_vcenter_session_active\{vcenter="east"\} 1$/m);
+
+    assert.equal(await d.stop(), 0, d.output());
+  });
+
+  test('given two daemons sharing a lease, should let only the leader initialise Nodes and hand over after it is killed', async () => {
+    const core = kube.kubeConfig.makeApiClient(CoreV1Api);
+    const leases = kube.kubeConfig.makeApiClient(CoordinationV1Api);
+    const a = startDaemon(flags(0, 'failover'));
+    daemons.push(a);
+    await a.waitForOutput(/became leader/, 30_000);
+    const b = startDaemon(flags(0, 'failover'));
+    daemons.push(b);
+    await b.waitForOutput(/new leader observed/, 30_000);
+
+    await core.createNode({ body: kubeletNode('node-1', 1) });
+    await initialised('node-1', 20_000, () => a.output());
+    assert.match(a.output(), /node synced/);
+    assert.doesNotMatch(b.output(), /became leader|node synced/);
+    const before = await leases.readNamespacedLease({ name: 'ccm-failover', namespace: 'kube-system' });
+    const leader = before.spec?.holderIdentity ?? '';
+    assert.notEqual(leader, '');
+
+    process.kill(a.pid, 'SIGKILL');
+    assert.equal(await a.exited, 'SIGKILL');
+    const killedAt = performance.now();
+    await b.waitForOutput(/became leader/, 10_000);
+    // Lease duration 3 s plus a few retry periods: the follower waits out the dead holder's lease.
+    assert.ok(performance.now() - killedAt < 8_000);
+    const after = await leases.readNamespacedLease({ name: 'ccm-failover', namespace: 'kube-system' });
+    assert.notEqual(after.spec?.holderIdentity ?? '', leader);
+
+    await core.createNode({ body: kubeletNode('node-2', 2) });
+    const node = await initialised('node-2', 20_000, () => b.output());
+    assert.equal(node.spec?.providerID, `vsphere://${BIOS(2)}`);
+    assert.equal(await b.stop(), 0, b.output());
+  });
+});

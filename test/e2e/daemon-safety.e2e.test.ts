@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: Apache-2.0
+// The daemon end to end (issue 5): no Node is deleted while vCenter is unreachable, and the
+// kubelet's provided-node-ip is honoured or refused, against the simulator and the in-memory
+// API server.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
+   client-node's model classes are plain data; the test sends object literals as a kubelet does. */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { CoreV1Api, type V1Node } from '@kubernetes/client-node';
+import { startDaemon, type Daemon } from '../support/daemon.ts';
+import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts';
+import { startVcsim, type Vcsim } from '../support/vcsim.ts';
+
+const SCENARIO = resolve(import.meta.dirname, '../vcsim/scenarios/basic.json');
+const UNINIT = 'node.cloudprovider.kubernetes.io/uninitialized';
+const PROVIDED_IP = 'alpha.kubernetes.io/provided-node-ip';
+const BIOS = (n: number): string => `4237a1b2-c3d4-e5f6-0718-293a4b5c6d0${String(n)}`;
+const MONITOR_PERIOD_MS = 500;
+
+/** SMBIOS presents the first three UUID fields little-endian, so the kubelet sees them swapped. */
+function smbiosForm(uuid: string): string {
+  const swap = (hex: string): string => (hex.match(/../g) ?? []).reverse().join('');
+  const [a = '', b = '', c = '', ...rest] = uuid.split('-');
+  return [swap(a), swap(b), swap(c), ...rest].join('-').toUpperCase();
+}
+
+function cloudConfig(sim: Vcsim): string {
+  return [
+    'vcenter:',
+    '  east:',
+    '    server: 127.0.0.1',
+    `    port: ${new URL(sim.sdkUrl).port}`,
+    `    user: ${JSON.stringify(sim.credentials.username)}`,
+    `    password: ${JSON.stringify(sim.credentials.password)}`,
+    `    thumbprint: ${JSON.stringify(sim.thumbprintSha256)}`,
+    '    datacenters: ["dc-east"]',
+    '',
+  ].join('\n');
+}
+
+interface NodeShape {
+  readonly ready: boolean;
+  /** Set for a Node the CCM initialised earlier; absent for a freshly registered one. */
+  readonly providerID?: string;
+  readonly providedIp?: string;
+}
+
+/** A Node as a kubelet with `--cloud-provider=external` registers it. */
+function kubeletNode(name: string, vm: number, shape: NodeShape): V1Node {
+  return {
+    metadata: {
+      name,
+      ...(shape.providedIp === undefined ? {} : { annotations: { [PROVIDED_IP]: shape.providedIp } }),
+    },
+    spec:
+      shape.providerID === undefined
+        ? { taints: [{ key: UNINIT, value: 'true', effect: 'NoSchedule' }] }
+        : { providerID: shape.providerID },
+    status: {
+      addresses: [{ type: 'Hostname', address: name }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: shape.ready ? 'True' : 'False',
+          reason: shape.ready ? 'KubeletReady' : 'KubeletNotReady',
+          message: '',
+        },
+      ],
+      nodeInfo: { systemUUID: smbiosForm(BIOS(vm)) } as never,
+    },
+  };
+}
+
+async function until<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: () => string,
+): Promise<T> {
+  const started = performance.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (performance.now() - started > timeoutMs) assert.fail(`not within ${String(timeoutMs)} ms: ${what()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('vsphere-cloud-controller-manager safety', () => {
+  let sim: Vcsim;
+  let kube: KubeApiFixture;
+  let dir: string;
+  let configFile: string;
+  let kubeconfigFile: string;
+  const daemons: Daemon[] = [];
+
+  const readNode = (name: string): Promise<V1Node | undefined> =>
+    kube.kubeConfig
+      .makeApiClient(CoreV1Api)
+      .readNode({ name })
+      .catch(() => undefined);
+
+  before(async () => {
+    [sim, kube] = await Promise.all([startVcsim({ scenario: SCENARIO }), startKubeApi()]);
+    dir = await mkdtemp(join(tmpdir(), 'ccm-e2e-safety-'));
+    configFile = join(dir, 'vsphere.yaml');
+    kubeconfigFile = join(dir, 'kubeconfig');
+    await writeFile(configFile, cloudConfig(sim));
+    await writeFile(kubeconfigFile, kube.kubeConfig.exportConfig());
+  });
+
+  after(async () => {
+    await sim.control.resume().catch(() => undefined);
+    await Promise.all(daemons.map((d) => d.stop(2_000)));
+    await Promise.all([sim.close(), kube.close()]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const start = (): Daemon => {
+    const d = startDaemon([
+      '--cloud-provider=vsphere',
+      `--cloud-config=${configFile}`,
+      `--kubeconfig=${kubeconfigFile}`,
+      '--secure-port=0',
+      '--leader-elect=false',
+      `--node-monitor-period=${String(MONITOR_PERIOD_MS)}ms`,
+      '--node-status-update-frequency=2s',
+    ]);
+    daemons.push(d);
+    return d;
+  };
+
+  test('given provided-node-ip annotations, should initialise with an IP the VM has and refuse one it lacks with a Warning Event naming it', async () => {
+    const core = kube.kubeConfig.makeApiClient(CoreV1Api);
+    await core.createNode({ body: kubeletNode('node-1', 1, { ready: true, providedIp: '10.0.0.11' }) });
+    await core.createNode({ body: kubeletNode('node-2', 2, { ready: true, providedIp: '10.9.9.9' }) });
+    const d = start();
+
+    const node1 = await until(
+      async () => {
+        const n = await readNode('node-1');
+        return n?.spec?.providerID !== undefined && !(n.spec.taints ?? []).some((t) => t.key === UNINIT)
+          ? n
+          : undefined;
+      },
+      30_000,
+      () => `node-1 initialised\n${d.output()}`,
+    );
+    const addresses = (node1.status?.addresses ?? []).map((a) => `${a.type}=${a.address}`);
+    assert.equal(addresses[0], 'InternalIP=10.0.0.11', addresses.join(','));
+
+    const warning = await until(
+      async () => {
+        const events = await core.listEventForAllNamespaces();
+        return events.items.find(
+          (e) =>
+            e.involvedObject.name === 'node-2' && e.type === 'Warning' && /10\.9\.9\.9/.test(e.message ?? ''),
+        );
+      },
+      20_000,
+      () => `a Warning Event for node-2\n${d.output()}`,
+    );
+    assert.equal(warning.reason, 'FailedToInitializeNode');
+    const node2 = await readNode('node-2');
+    assert.ok(
+      (node2?.spec?.taints ?? []).some((t) => t.key === UNINIT),
+      'node-2 keeps its taint',
+    );
+    assert.equal(node2?.spec?.providerID, undefined);
+    assert.equal(await d.stop(), 0, d.output());
+    await core.deleteNode({ name: 'node-1' });
+    await core.deleteNode({ name: 'node-2' });
+  });
+
+  test('given NotReady Nodes while vCenter refuses and then hangs, should delete none over several monitor periods, then delete one whose VM is gone once it answers', async () => {
+    const core = kube.kubeConfig.makeApiClient(CoreV1Api);
+    await core.createNode({
+      body: kubeletNode('idle-1', 1, { ready: false, providerID: `vsphere://${BIOS(1)}` }),
+    });
+    await core.createNode({
+      body: kubeletNode('idle-3', 3, { ready: false, providerID: `vsphere://${BIOS(3)}` }),
+    });
+    const d = start();
+    await d.waitForOutput(/vCenter inventories loaded/, 30_000);
+    await sleep(3 * MONITOR_PERIOD_MS);
+
+    for (const mode of ['refuse', 'hang'] as const) {
+      kube.requestLog.clear();
+      await sim.control.pause(mode);
+      await sleep(6 * MONITOR_PERIOD_MS);
+      await sim.control.resume();
+      assert.notEqual(await readNode('idle-1'), undefined, `idle-1 survived ${mode}`);
+      assert.notEqual(await readNode('idle-3'), undefined, `idle-3 survived ${mode}`);
+      assert.equal(
+        kube.requestLog.count({ resource: 'nodes', verb: 'delete' }),
+        0,
+        `no DELETE during ${mode}`,
+      );
+    }
+
+    // The loop was alive all along: once vCenter answers, a Node whose VM is gone goes.
+    await sim.control.destroy('node-3');
+    await until(
+      async () => ((await readNode('idle-3')) === undefined ? true : undefined),
+      30_000,
+      () => `idle-3 deleted\n${d.output()}`,
+    );
+    assert.notEqual(await readNode('idle-1'), undefined);
+    assert.equal(await d.stop(), 0, d.output());
+  });
+});
