@@ -13,33 +13,21 @@ import { CoreV1Api, type V1Node } from '@kubernetes/client-node';
 import { startDaemon, type Daemon } from '../support/daemon.ts';
 import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts';
 import { startVcsim, type Vcsim } from '../support/vcsim.ts';
+import {
+  UNINITIALIZED_TAINT,
+  basicBiosUuid,
+  simCloudConfig,
+  smbiosForm,
+  until,
+} from '../support/e2e-nodes.ts';
 
 const SCENARIO = resolve(import.meta.dirname, '../vcsim/scenarios/basic.json');
-const UNINIT = 'node.cloudprovider.kubernetes.io/uninitialized';
+const UNINIT = UNINITIALIZED_TAINT;
 const PROVIDED_IP = 'alpha.kubernetes.io/provided-node-ip';
-const BIOS = (n: number): string => `4237a1b2-c3d4-e5f6-0718-293a4b5c6d0${String(n)}`;
+const BIOS = basicBiosUuid;
 const MONITOR_PERIOD_MS = 500;
 
-/** SMBIOS presents the first three UUID fields little-endian, so the kubelet sees them swapped. */
-function smbiosForm(uuid: string): string {
-  const swap = (hex: string): string => (hex.match(/../g) ?? []).reverse().join('');
-  const [a = '', b = '', c = '', ...rest] = uuid.split('-');
-  return [swap(a), swap(b), swap(c), ...rest].join('-').toUpperCase();
-}
-
-function cloudConfig(sim: Vcsim): string {
-  return [
-    'vcenter:',
-    '  east:',
-    '    server: 127.0.0.1',
-    `    port: ${new URL(sim.sdkUrl).port}`,
-    `    user: ${JSON.stringify(sim.credentials.username)}`,
-    `    password: ${JSON.stringify(sim.credentials.password)}`,
-    `    thumbprint: ${JSON.stringify(sim.thumbprintSha256)}`,
-    '    datacenters: ["dc-east"]',
-    '',
-  ].join('\n');
-}
+const cloudConfig = (sim: Vcsim): string => simCloudConfig(sim, { zones: false });
 
 interface NodeShape {
   readonly ready: boolean;
@@ -72,20 +60,6 @@ function kubeletNode(name: string, vm: number, shape: NodeShape): V1Node {
       nodeInfo: { systemUUID: smbiosForm(BIOS(vm)) } as never,
     },
   };
-}
-
-async function until<T>(
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  what: () => string,
-): Promise<T> {
-  const started = performance.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (performance.now() - started > timeoutMs) assert.fail(`not within ${String(timeoutMs)} ms: ${what()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
