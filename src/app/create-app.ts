@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { openConfigPool, type ConfigPool } from '../cli/config-pool.ts';
+import { openConfigPool, type ConfigPool, type ConfigPoolSettings } from '../cli/config-pool.ts';
 import type { CloudConfig } from '../config/config.ts';
 import { EventRecorder } from '../kube/event-recorder.ts';
 import { KubeClient, loadKubeConfig } from '../kube/kube-client.ts';
 import { NodeInformer } from '../kube/node-informer.ts';
 import { KubeNodeWriter } from '../kube/node-writer.ts';
 import { CcmError } from '../lib/errors.ts';
+import { createVCenterConnector } from '../provider/connect-vcenter.ts';
 import { VSphereProvider } from '../provider/vsphere-provider.ts';
 import type { CcmOptions } from './flags.ts';
 import { startHttpServer, type RunningHttpServer } from './http-server.ts';
@@ -37,6 +38,25 @@ export interface App {
    * lost, or with the start-up error (kubeconfig, HTTPS server, credentials), after cleaning up.
    */
   run(signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * Pool settings that record every SOAP round trip and every login of the daemon's vCenters.
+ * REST calls are not recorded: `CcmMetrics` has no recorder for them yet.
+ */
+function vcenterRecorders(metrics: CcmMetrics): Pick<ConfigPoolSettings, 'connector' | 'onEvent'> {
+  return {
+    connector: createVCenterConnector({
+      onSoapCall: (tenantRef, call) => {
+        metrics.vcenterRoundTrip(tenantRef, call.method, call.outcome, call.durationMs / 1000);
+      },
+    }),
+    onEvent: (event) => {
+      if (event.type !== 'session') return;
+      if (event.event.type === 'login') metrics.vcenterLogin(event.tenantRef, 'success');
+      else if (event.event.type === 'login-failed') metrics.vcenterLogin(event.tenantRef, 'failure');
+    },
+  };
 }
 
 /** How long the vCenter logout may take at shutdown, so the process exits within 10 s. */
@@ -101,9 +121,28 @@ async function runApp(parts: Parts, signal: AbortSignal): Promise<void> {
   let provider: VSphereProvider | undefined;
   let providerRun: Promise<void> | undefined;
   let server: RunningHttpServer | undefined;
+  const metrics = new CcmMetrics({
+    sources: {
+      indexStates: () =>
+        (provider?.state() ?? []).map((s) => ({
+          vcenter: s.tenantRef,
+          synced: s.index?.synced === true,
+          lagSeconds: undefined,
+        })),
+      sessions: () =>
+        (provider?.state() ?? []).map((s) => ({
+          vcenter: s.tenantRef,
+          active: s.connection?.connected === true,
+        })),
+    },
+  });
   try {
     // Secret credentials are read through the daemon's own API connection, never a default one.
-    connections = await openConfigPool(config, { closeTimeoutMs: CLOSE_TIMEOUT_MS, kubeConfig }, { signal });
+    connections = await openConfigPool(
+      config,
+      { closeTimeoutMs: CLOSE_TIMEOUT_MS, kubeConfig, ...vcenterRecorders(metrics) },
+      { signal },
+    );
     provider = new VSphereProvider({
       config,
       pool: connections.pool,
@@ -123,9 +162,10 @@ async function runApp(parts: Parts, signal: AbortSignal): Promise<void> {
       workers: options.concurrentNodeSyncs,
       statusUpdateFrequencyMs: options.nodeStatusUpdateFrequencyMs,
       monitorPeriodMs: options.nodeMonitorPeriodMs,
+      metrics,
     });
     informer.addHandlers(controllers.handlers);
-    server = await startServer(parts, running, signal);
+    server = await startServer(parts, running, metrics, signal);
     providerRun = running.start(stop.signal);
     await informer.start({ signal: stop.signal });
     await waitForInventory(running, logger, stop.signal);
@@ -179,22 +219,11 @@ async function waitForInventory(
 async function startServer(
   parts: Parts,
   provider: VSphereProvider,
+  metrics: CcmMetrics,
   signal: AbortSignal,
 ): Promise<RunningHttpServer | undefined> {
   const { options, elector, informer } = parts;
   if (options.securePort === 0) return undefined;
-  const metrics = new CcmMetrics({
-    sources: {
-      indexStates: () =>
-        provider.state().map((s) => ({
-          vcenter: s.tenantRef,
-          synced: s.index?.synced === true,
-          lagSeconds: undefined,
-        })),
-      sessions: () =>
-        provider.state().map((s) => ({ vcenter: s.tenantRef, active: s.connection?.connected === true })),
-    },
-  });
   const tls =
     options.tlsCertFile !== undefined && options.tlsPrivateKeyFile !== undefined
       ? { certFile: options.tlsCertFile, keyFile: options.tlsPrivateKeyFile }

@@ -11,6 +11,7 @@ import { runWorkers } from '../controllers/run-workers.ts';
 import { WorkQueue } from '../controllers/work-queue.ts';
 import type { NodeHandlers } from '../kube/node-informer.ts';
 import { abortableDelay } from '../lib/abort.ts';
+import type { CcmMetrics } from './metrics.ts';
 
 /** Where the node controllers report; pino's `info/warn/debug(obj, msg)` fit. */
 export interface ControllerLogger {
@@ -18,6 +19,15 @@ export interface ControllerLogger {
   warn(obj: Record<string, unknown>, msg: string): void;
   debug(obj: Record<string, unknown>, msg: string): void;
 }
+
+/** The recorders the node controllers feed; `CcmMetrics` is one. */
+export type NodeControllerMetrics = Pick<
+  CcmMetrics,
+  'workQueueDepth' | 'workQueueRetry' | 'nodeInitialization' | 'nodeDeleted' | 'nodeTainted'
+>;
+
+/** The cloud-node work queue's name in the metrics. */
+export const CLOUD_NODE_QUEUE = 'cloud-node';
 
 /** What the node controllers need; every collaborator is built by `createApp`. */
 export interface NodeControllersOptions {
@@ -34,6 +44,10 @@ export interface NodeControllersOptions {
   readonly monitorPeriodMs: number;
   /** Bound of one Node sync; default 60 s. */
   readonly syncTimeoutMs?: number;
+  /** Where queue, initialisation and lifecycle figures go; none recorded when absent. */
+  readonly metrics?: NodeControllerMetrics;
+  /** Milliseconds clock for the initialisation latency; default `performance.now`. */
+  readonly now?: () => number;
 }
 
 function nodeName(node: KubeNode): string {
@@ -53,6 +67,9 @@ export class NodeControllers {
   readonly #opts: NodeControllersOptions;
   readonly #node: CloudNodeController;
   readonly #lifecycle: CloudNodeLifecycleController;
+  readonly #now: () => number;
+  /** When each still-uninitialised Node was first seen, for the initialisation latency. */
+  readonly #seenAt = new Map<string, number>();
   #queue: WorkQueue | undefined;
 
   constructor(options: NodeControllersOptions) {
@@ -60,6 +77,7 @@ export class NodeControllers {
     const ports = { cloud: options.cloud, reader: options.reader, writer: options.writer };
     this.#node = new CloudNodeController(ports);
     this.#lifecycle = new CloudNodeLifecycleController(ports);
+    this.#now = options.now ?? ((): number => performance.now());
   }
 
   /**
@@ -70,10 +88,10 @@ export class NodeControllers {
   get handlers(): NodeHandlers {
     return {
       onAdd: (node) => {
-        if (uninitialized(node)) this.#queue?.add(nodeName(node));
+        if (uninitialized(node)) this.#enqueue(nodeName(node));
       },
       onUpdate: (oldNode, newNode) => {
-        if (uninitialized(newNode) && !uninitialized(oldNode)) this.#queue?.add(nodeName(newNode));
+        if (uninitialized(newNode) && !uninitialized(oldNode)) this.#enqueue(nodeName(newNode));
       },
     };
   }
@@ -89,12 +107,35 @@ export class NodeControllers {
     await Promise.all(loops);
   }
 
+  /** Queues an uninitialised Node, remembering when it was first seen. */
+  #enqueue(name: string): void {
+    const queue = this.#queue;
+    if (queue === undefined) return;
+    if (!this.#seenAt.has(name)) this.#seenAt.set(name, this.#now());
+    queue.add(name);
+    this.#opts.metrics?.workQueueDepth(CLOUD_NODE_QUEUE, queue.length);
+  }
+
+  /** Records the end of an initialisation attempt of a Node first seen uninitialised. */
+  #initAttempt(name: string, result: 'success' | 'failure' | 'gone'): void {
+    const seen = this.#seenAt.get(name);
+    if (seen === undefined) return;
+    if (result !== 'failure') this.#seenAt.delete(name);
+    if (result !== 'gone') this.#opts.metrics?.nodeInitialization(result, (this.#now() - seen) / 1000);
+  }
+
   async #runCloudNode(signal: AbortSignal): Promise<void> {
     const queue = new WorkQueue();
     this.#queue = queue;
     const log = this.#opts.logger;
+    const metrics = this.#opts.metrics;
     const enqueueAll = (): void => {
-      for (const node of this.#opts.reader.listNodes()) queue.add(nodeName(node));
+      for (const node of this.#opts.reader.listNodes()) {
+        const name = nodeName(node);
+        if (uninitialized(node) && !this.#seenAt.has(name)) this.#seenAt.set(name, this.#now());
+        queue.add(name);
+      }
+      metrics?.workQueueDepth(CLOUD_NODE_QUEUE, queue.length);
     };
     enqueueAll();
     const refresh = this.#every(this.#opts.statusUpdateFrequencyMs, signal, enqueueAll);
@@ -105,11 +146,18 @@ export class NodeControllers {
         signal,
         syncTimeoutMs: this.#opts.syncTimeoutMs ?? 60_000,
         sync: async (key, syncSignal) => {
+          metrics?.workQueueDepth(CLOUD_NODE_QUEUE, queue.length);
           const outcome = await this.#node.sync(key, syncSignal);
+          if (outcome === 'initialized') this.#initAttempt(key, 'success');
+          else if (outcome === 'rejected') this.#initAttempt(key, 'failure');
+          else this.#initAttempt(key, 'gone');
           if (outcome !== 'unchanged' && outcome !== 'absent')
             log.info({ node: key, outcome }, 'node synced');
         },
         onError: (f) => {
+          this.#initAttempt(f.key, 'failure');
+          if (f.retryAfterMs === undefined) metrics?.workQueueRetry(CLOUD_NODE_QUEUE);
+          metrics?.workQueueDepth(CLOUD_NODE_QUEUE, queue.length);
           log.warn({ node: f.key, requeues: f.requeues, err: f.error }, 'node sync failed; retrying');
         },
       });
@@ -123,6 +171,9 @@ export class NodeControllers {
     const log = this.#opts.logger;
     await this.#every(this.#opts.monitorPeriodMs, signal, async () => {
       const report = await this.#lifecycle.monitor(signal);
+      const metrics = this.#opts.metrics;
+      for (let i = 0; i < report.tainted.length; i++) metrics?.nodeTainted('shutdown');
+      for (let i = 0; i < report.deleted.length; i++) metrics?.nodeDeleted();
       for (const name of report.tainted) log.info({ node: name }, 'node shut down: tainted');
       for (const name of report.untainted) log.info({ node: name }, 'node running again: taint removed');
       for (const name of report.deleted) log.info({ node: name }, 'node deleted: its VM no longer exists');

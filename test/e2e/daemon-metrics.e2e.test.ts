@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+// The daemon's /metrics after real work (issue 5 §3): two Nodes initialised against the simulator
+// and the in-memory API server, then the vCenter, login and node-initialisation figures scraped.
+/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
+   client-node's model classes are plain data; the test sends object literals as a kubelet does. */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { get } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { CoreV1Api, type V1Node } from '@kubernetes/client-node';
+import { startDaemon, type Daemon } from '../support/daemon.ts';
+import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts';
+import { startVcsim, type Vcsim } from '../support/vcsim.ts';
+import {
+  UNINITIALIZED_TAINT,
+  basicBiosUuid,
+  simCloudConfig,
+  smbiosForm,
+  until,
+} from '../support/e2e-nodes.ts';
+
+const SCENARIO = resolve(import.meta.dirname, '../vcsim/scenarios/basic.json');
+
+function kubeletNode(name: string, vm: number): V1Node {
+  return {
+    metadata: { name },
+    spec: { taints: [{ key: UNINITIALIZED_TAINT, value: 'true', effect: 'NoSchedule' }] },
+    status: {
+      addresses: [{ type: 'Hostname', address: name }],
+      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: '' }],
+      nodeInfo: { systemUUID: smbiosForm(basicBiosUuid(vm)) } as never,
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  const address = server.address();
+  await new Promise((res) => server.close(res));
+  assert.ok(address !== null && typeof address === 'object');
+  return address.port;
+}
+
+/** GET /metrics over HTTPS; the daemon's self-signed certificate is not checked here. */
+function scrape(port: number): Promise<string> {
+  return new Promise((res, rej) => {
+    const req = get(
+      { host: '127.0.0.1', port, path: '/metrics', rejectUnauthorized: false, timeout: 5_000 },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8').on('data', (c: string) => (body += c));
+        response.once('end', () => {
+          if (response.statusCode === 200) res(body);
+          else rej(new Error(`/metrics answered ${String(response.statusCode)}`));
+        });
+      },
+    );
+    req.once('timeout', () => req.destroy(new Error('GET /metrics timed out')));
+    req.once('error', rej);
+  });
+}
+
+/** The value of one sample line (name with its exact labels); undefined when absent. */
+function sample(body: string, series: string): number | undefined {
+  const line = body.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+/** The sum over every sample of `name` whose labels include `having`. */
+function sum(body: string, name: string, having = ''): number {
+  return body
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) && l.includes(having))
+    .reduce((acc, l) => acc + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+describe('vsphere-cloud-controller-manager metrics', () => {
+  let sim: Vcsim;
+  let kube: KubeApiFixture;
+  let dir: string;
+  let daemon: Daemon | undefined;
+
+  before(async () => {
+    [sim, kube] = await Promise.all([startVcsim({ scenario: SCENARIO }), startKubeApi()]);
+    dir = await mkdtemp(join(tmpdir(), 'ccm-e2e-metrics-'));
+  });
+
+  after(async () => {
+    await daemon?.stop(2_000);
+    await Promise.all([sim.close(), kube.close()]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('given two Nodes initialised, should report the initialisations, the login and the SOAP round trips', async () => {
+    const configFile = join(dir, 'vsphere.yaml');
+    const kubeconfigFile = join(dir, 'kubeconfig');
+    await writeFile(configFile, simCloudConfig(sim, { zones: false }));
+    await writeFile(kubeconfigFile, kube.kubeConfig.exportConfig());
+    const port = await freePort();
+    const d = startDaemon([
+      '--cloud-provider=vsphere',
+      `--cloud-config=${configFile}`,
+      `--kubeconfig=${kubeconfigFile}`,
+      `--secure-port=${String(port)}`,
+      '--bind-address=127.0.0.1',
+      '--leader-elect=false',
+    ]);
+    daemon = d;
+    await d.waitForOutput(/started/, 30_000);
+    const core = kube.kubeConfig.makeApiClient(CoreV1Api);
+    await core.createNode({ body: kubeletNode('node-1', 1) });
+    await core.createNode({ body: kubeletNode('node-2', 2) });
+
+    const initCount = 'vsphere_ccm_node_initialization_duration_seconds_count{result="success"}';
+    const body = await until(
+      async () => {
+        const b = await scrape(port).catch(() => '');
+        return sample(b, initCount) === 2 ? b : undefined;
+      },
+      20_000,
+      () => d.output(),
+    );
+    assert.equal(sample(body, 'vsphere_ccm_vcenter_logins_total{vcenter="east",result="success"}'), 1);
+    assert.equal(
+      sample(body, 'vsphere_ccm_vcenter_logins_total{vcenter="east",result="failure"}'),
+      undefined,
+    );
+    assert.equal(
+      sample(body, 'vsphere_ccm_vcenter_round_trips_total{vcenter="east",method="Login",outcome="ok"}'),
+      1,
+    );
+    const trips = sum(body, 'vsphere_ccm_vcenter_round_trips_total', 'vcenter="east"');
+    const timed = sum(body, 'vsphere_ccm_vcenter_round_trip_duration_seconds_count', 'vcenter="east"');
+    assert.ok(trips > 2, `round trips ${String(trips)}`);
+    assert.equal(timed, trips, 'every round trip is timed once');
+    const initSeconds = sample(
+      body,
+      'vsphere_ccm_node_initialization_duration_seconds_sum{result="success"}',
+    );
+    assert.ok(
+      initSeconds !== undefined && initSeconds > 0 && initSeconds < 20,
+      `init seconds ${String(initSeconds)}`,
+    );
+    assert.equal(sample(body, 'vsphere_ccm_workqueue_depth{queue="cloud-node"}'), 0);
+    assert.equal(await d.stop(), 0, d.output());
+    daemon = undefined;
+  });
+});
