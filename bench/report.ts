@@ -5,6 +5,7 @@ import type { IndexBenchResults } from './index-bench.ts';
 import { indexSection, indexSummaryLines } from './index-report.ts';
 import type { InventoryVariantResult } from './inventory-bench.ts';
 import type { MachineFacts } from './machine.ts';
+import { nodesSection, nodesSummaryLines, type NodesBenchOutcome } from './nodes-bench-report.ts';
 
 /** Everything one benchmark run measured. */
 export interface BenchResults {
@@ -18,6 +19,8 @@ export interface BenchResults {
   readonly inventoryRuns: number;
   readonly inventory: readonly InventoryVariantResult[];
   readonly index: IndexBenchResults;
+  /** The node-initialisation burst, or why it was skipped. */
+  readonly nodes: NodesBenchOutcome;
 }
 
 /** docs/benchmarks.md for `results` (unformatted Markdown; the caller runs Prettier). */
@@ -30,6 +33,7 @@ export function renderReport(results: BenchResults): string {
     decodeSection(results),
     inventorySection(results),
     indexSection(results.index, '3. Inventory index: cold load and change latency'),
+    nodesSection(results.nodes, '4. The daemon: a burst of Nodes initialised end to end'),
     meaningSection(),
   ].join('\n\n');
 }
@@ -54,6 +58,7 @@ export function summaryLines(results: BenchResults): string[] {
     );
   }
   lines.push(...indexSummaryLines(results.index));
+  lines.push(...nodesSummaryLines(results.nodes));
   return lines;
 }
 
@@ -68,6 +73,9 @@ function intro(results: BenchResults): string {
     '3. **Inventory index**: the event-driven `VCenterIndex` cold-loaded at ' +
       `${results.index.loads.map((l) => count(l.vms)).join(' and ')} VMs (round trips, seconds, memory), and ` +
       'the latency from a guest IP change to the index showing it.',
+    '4. **Nodes**: the daemon initialising a burst of kubelet-registered Nodes end to end, with the default ' +
+      'and with unlimited Kubernetes API QPS: seconds, vCenter round trips, Node writes and peak RSS ' +
+      '(`npm run bench -- --skip-nodes` leaves it out).',
     '',
     'Run it with `npm run bench` (`prebench` builds the simulator harness first). It prints the figures and ' +
       'rewrites this file; everything below the introduction comes from the last run. Each figure is marked ' +
