@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { openConfigPool, type ConfigPool, type ConfigPoolSettings } from '../cli/config-pool.ts';
+import { openConfigPool, type ConfigPool, type ConfigPoolSettings } from './config-pool.ts';
 import type { CloudConfig } from '../config/config.ts';
 import { EventRecorder } from '../kube/event-recorder.ts';
 import { KubeClient, loadKubeConfig } from '../kube/kube-client.ts';

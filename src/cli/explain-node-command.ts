@@ -10,7 +10,8 @@ import { explainNode, type NodeExplanation } from '../provider/explain-node.ts';
 import type { VCenterPool } from '../provider/vcenter-pool.ts';
 import { VSphereProvider } from '../provider/vsphere-provider.ts';
 import type { CliIo } from './cli-io.ts';
-import { openConfigPool, vcenterFailureLine, type ConfigPool } from './config-pool.ts';
+import { openConfigPool, type ConfigPool } from '../app/config-pool.ts';
+import { vcenterFailureLine } from './vcenter-failure-line.ts';
 import { describeError } from './describe-error.ts';
 import { explanationText } from './explain-node-text.ts';
 

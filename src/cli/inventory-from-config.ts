@@ -4,7 +4,8 @@ import { formatIssue } from '../config/issues.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { readInventory } from '../vsphere/inventory/read-inventory.ts';
 import type { InventoryVm } from '../vsphere/inventory/inventory-vm.ts';
-import { openConfigPool, vcenterFailureLine } from './config-pool.ts';
+import { openConfigPool } from '../app/config-pool.ts';
+import { vcenterFailureLine } from './vcenter-failure-line.ts';
 
 /** `vsphere-ccm inventory --cloud-config FILE` options besides the file. */
 export interface ConfigInventoryRequest {

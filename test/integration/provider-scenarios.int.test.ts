@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { Agent } from 'undici';
-import { openConfigPool } from '../../src/cli/config-pool.ts';
+import { openConfigPool } from '../../src/app/config-pool.ts';
 import { InstanceNotFoundError, ProviderUnavailableError } from '../../src/cloud/errors.ts';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { loadConfigText } from '../../src/config/load-config.ts';

@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { CloudConfig, VCenterConfig } from '../config/config.ts';
+import type { CloudConfig } from '../config/config.ts';
 import { SourcedCredentialProvider } from '../credentials/credential-provider.ts';
-import { vcenterUrl } from '../provider/connect-vcenter.ts';
 import { VCenterPool, type VCenterPoolOptions } from '../provider/vcenter-pool.ts';
-import { VCenterUnavailableError } from '../provider/vcenter-pool-errors.ts';
-import { describeError } from './describe-error.ts';
 
 /** Pool settings a command may choose; vCenters and credentials come from the config. */
 export type ConfigPoolSettings = Omit<VCenterPoolOptions, 'vcenters' | 'credentials'> & {
@@ -60,18 +57,6 @@ export async function openConfigPool(
     throw err;
   }
   return { pool, credentials, close };
-}
-
-/**
- * One line naming the vCenter and why it could not be used, for an operator: the host, the user
- * name and the server's message, never a credential.
- */
-export function vcenterFailureLine(vc: VCenterConfig, config: CloudConfig, err: unknown): string {
-  const cause = err instanceof VCenterUnavailableError ? err.cause : err;
-  const user = vc.user ?? config.global.user;
-  const host = new URL(vcenterUrl(vc)).host;
-  const why = describeError(cause, { host, ...(user === undefined ? {} : { user }) });
-  return `vCenter "${vc.tenantRef}": ${why}`;
 }
 
 /** True when some vCenter's credentials come from a Kubernetes Secret. */
