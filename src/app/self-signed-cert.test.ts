@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { test } from 'node:test';
-import { generateSelfSignedCertificate } from './self-signed-cert.ts';
+import { generateSelfSignedCertificate, positiveInteger } from './self-signed-cert.ts';
 
 test('given names and addresses should produce a valid self-signed certificate covering them', () => {
   const now = new Date('2026-01-02T03:04:05Z');
@@ -48,4 +48,11 @@ test('given two generations should use distinct keys and serials', () => {
   );
   assert.notEqual(a.serialNumber, b.serialNumber);
   assert.notEqual(a.fingerprint256, b.fingerprint256);
+});
+
+test('given a number with leading zero bytes or a high first bit, should encode the minimal DER INTEGER', () => {
+  assert.deepEqual([...positiveInteger(Buffer.from([0x00, 0x00, 0x12, 0x34]))], [0x02, 0x02, 0x12, 0x34]);
+  assert.deepEqual([...positiveInteger(Buffer.from([0x00, 0x85]))], [0x02, 0x02, 0x00, 0x85]);
+  assert.deepEqual([...positiveInteger(Buffer.from([0x85]))], [0x02, 0x02, 0x00, 0x85]);
+  assert.deepEqual([...positiveInteger(Buffer.from([0x00]))], [0x02, 0x01, 0x00]);
 });

@@ -44,8 +44,16 @@ function oid(dotted: string): Buffer {
   return der(0x06, Buffer.from(bytes));
 }
 
-function positiveInteger(bytes: Buffer): Buffer {
-  return der(0x02, (bytes[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+/**
+ * DER INTEGER for a non-negative big-endian number. DER requires the minimal form: leading zero
+ * bytes are dropped (a random serial starting with 0x00 is otherwise rejected as "illegal
+ * padding"), and one zero byte is added back only when the high bit would make it negative.
+ */
+export function positiveInteger(bytes: Buffer): Buffer {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  const minimal = bytes.subarray(start);
+  return der(0x02, (minimal[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
 }
 
 function time(d: Date): Buffer {
