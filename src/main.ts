@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { CloudConfigChangedError, startConfigReload } from './app/config-reload.ts';
 import { createApp } from './app/create-app.ts';
 import { FlagError, flagsUsage, parseFlags, type ParsedFlags } from './app/flags.ts';
 import { createLogger } from './app/logger.ts';
@@ -12,6 +13,11 @@ export interface MainIo {
   readonly stderr: (text: string) => void;
   /** Aborts on SIGTERM/SIGINT; the caller owns the signal handlers. */
   readonly shutdown: AbortSignal;
+  /**
+   * Called when the daemon starts stopping by itself (the cloud config changed), so the caller
+   * can bound that shutdown as it bounds a signalled one.
+   */
+  readonly onStopping?: () => void;
 }
 
 /** Exit codes: 0 after a clean stop, 1 for a start-up or runtime failure, 2 for a bad command line. */
@@ -22,8 +28,9 @@ const SHUTDOWN_GRACE_MS = 9_000;
 
 /**
  * The `vsphere-cloud-controller-manager` daemon: parses flags (exit 2 naming the problem), loads
- * the cloud config (exit 1 naming every problem), then runs the app until `io.shutdown` aborts.
- * Resolves with the exit code; never rejects.
+ * the cloud config (exit 1 naming every problem), then runs the app until `io.shutdown` aborts
+ * or the config file changes to a different valid config (see `startConfigReload`); both stop
+ * the same way and exit 0. Resolves with the exit code; never rejects.
  */
 export async function runMain(argv: readonly string[], io: MainIo): Promise<number> {
   let parsed: ParsedFlags;
@@ -45,17 +52,34 @@ export async function runMain(argv: readonly string[], io: MainIo): Promise<numb
   }
   const logger = createLogger({ verbosity: options.verbosity, format: options.loggingFormat });
   for (const warning of warnings) logger.warn({}, warning);
+  const configChanged = new AbortController();
+  const stopping = AbortSignal.any([io.shutdown, configChanged.signal]);
   try {
     const { config, warnings: configWarnings } = await loadConfig(options.cloudConfig, {
       env: io.env,
       signal: io.shutdown,
     });
     for (const w of configWarnings) logger.warn({ path: w.path }, `cloud config: ${w.message}`);
-    const app = createApp({ options, config, env: io.env, logger });
-    await app.run(io.shutdown);
+    const reload = await startConfigReload({
+      path: options.cloudConfig ?? '',
+      running: config,
+      env: io.env,
+      logger,
+      signal: stopping,
+      onChanged: (keys) => {
+        io.onStopping?.();
+        configChanged.abort(new CloudConfigChangedError(`cloud config changed (${keys.join(', ')})`));
+      },
+    });
+    try {
+      const app = createApp({ options, config, env: io.env, logger, readyChecks: [reload.readyCheck] });
+      await app.run(stopping);
+    } finally {
+      await reload.close();
+    }
     return EXIT.ok;
   } catch (err) {
-    if (io.shutdown.aborted) return EXIT.ok;
+    if (stopping.aborted) return EXIT.ok;
     if (err instanceof ConfigError) {
       io.stderr(`vsphere-cloud-controller-manager: invalid cloud config: ${err.message}\n`);
     } else {
@@ -72,13 +96,17 @@ export async function runMain(argv: readonly string[], io: MainIo): Promise<numb
  */
 export async function main(argv: readonly string[]): Promise<number> {
   const shutdown = new AbortController();
-  const onSignal = (): void => {
-    if (shutdown.signal.aborted) return;
-    shutdown.abort(new Error('received a termination signal'));
-    setTimeout(() => {
+  let deadline: NodeJS.Timeout | undefined;
+  const boundShutdown = (): void => {
+    deadline ??= setTimeout(() => {
       process.stderr.write('vsphere-cloud-controller-manager: shutdown took too long; exiting\n');
       process.exit(EXIT.failed);
     }, SHUTDOWN_GRACE_MS).unref();
+  };
+  const onSignal = (): void => {
+    if (shutdown.signal.aborted) return;
+    shutdown.abort(new Error('received a termination signal'));
+    boundShutdown();
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
@@ -90,6 +118,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       stdout: (t) => process.stdout.write(t),
       stderr: (t) => process.stderr.write(t),
       shutdown: shutdown.signal,
+      onStopping: boundShutdown,
     });
   } finally {
     clearInterval(keepAlive);
