@@ -9,11 +9,12 @@ import { NodeInformer } from '../kube/node-informer.ts';
 import { KubeNodeWriter } from '../kube/node-writer.ts';
 import { CcmError } from '../lib/errors.ts';
 import { createVCenterConnector } from '../provider/connect-vcenter.ts';
+import { indexSyncLagSeconds } from '../provider/inventory/index-lag.ts';
 import { VSphereProvider } from '../provider/vsphere-provider.ts';
 import type { CcmOptions } from './flags.ts';
-import { startHttpServer, type RunningHttpServer } from './http-server.ts';
+import { startHttpServer, type HealthCheck, type RunningHttpServer } from './http-server.ts';
 import { createKubeLeaderElector, type LeaderElector } from './leader-election.ts';
-import { CcmMetrics } from './metrics.ts';
+import { CcmMetrics, restOperation, restOutcome } from './metrics.ts';
 import { NodeControllers } from './node-controllers.ts';
 
 /** Leadership ended while the process was not stopping; like the Go CCM, the process must exit. */
@@ -28,6 +29,8 @@ export interface AppInputs {
   /** The process environment (`SKIP_NODE_DELETION`, in-cluster detection). */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly logger: Logger;
+  /** Further `/readyz` checks served next to the app's own (e.g. the cloud-config reload's). */
+  readonly readyChecks?: readonly HealthCheck[];
 }
 
 /** The daemon, built but not started. */
@@ -40,15 +43,16 @@ export interface App {
   run(signal: AbortSignal): Promise<void>;
 }
 
-/**
- * Pool settings that record every SOAP round trip and every login of the daemon's vCenters.
- * REST calls are not recorded: `CcmMetrics` has no recorder for them yet.
- */
+/** Pool settings that record every SOAP round trip, REST call and login of the daemon's vCenters. */
 function vcenterRecorders(metrics: CcmMetrics): Pick<ConfigPoolSettings, 'connector' | 'onEvent'> {
   return {
     connector: createVCenterConnector({
       onSoapCall: (tenantRef, call) => {
         metrics.vcenterRoundTrip(tenantRef, call.method, call.outcome, call.durationMs / 1000);
+      },
+      onRestCall: (tenantRef, call) => {
+        const operation = restOperation(call.path, call.action);
+        metrics.vcenterRestCall(tenantRef, operation, restOutcome(call.status), call.durationMs / 1000);
       },
     }),
     onEvent: (event) => {
@@ -75,7 +79,16 @@ const INVENTORY_WAIT_MS = 60_000;
 export function createApp(inputs: AppInputs): App {
   const { options, env, logger } = inputs;
   const kubeConfig = loadKubeConfig({ kubeconfig: options.kubeconfig, master: options.master, env });
-  const client = new KubeClient({ kubeConfig, qps: options.kubeApiQps, burst: options.kubeApiBurst });
+  const live: LiveParts = { provider: undefined };
+  const metrics = appMetrics(live);
+  const client = new KubeClient({
+    kubeConfig,
+    qps: options.kubeApiQps,
+    burst: options.kubeApiBurst,
+    onRequest: (r) => {
+      metrics.kubeRequest(r.verb, r.resource, r.code, r.durationMs / 1000);
+    },
+  });
   const informer = new NodeInformer({
     client,
     onError: (err) => {
@@ -99,8 +112,34 @@ export function createApp(inputs: AppInputs): App {
       )
     : undefined;
   return {
-    run: (signal) => runApp({ ...inputs, kubeConfig, informer, writer, elector }, signal),
+    run: (signal) => runApp({ ...inputs, kubeConfig, informer, writer, elector, metrics, live }, signal),
   };
+}
+
+/** What exists only while `run` runs, for the metrics read at scrape time. */
+interface LiveParts {
+  provider: VSphereProvider | undefined;
+}
+
+/** The daemon's metrics; the index and session gauges read the provider once `run` built it. */
+function appMetrics(live: LiveParts): CcmMetrics {
+  return new CcmMetrics({
+    sources: {
+      indexStates: () => {
+        const now = Date.now();
+        return (live.provider?.state() ?? []).map((s) => ({
+          vcenter: s.tenantRef,
+          synced: s.index?.synced === true,
+          lagSeconds: s.index === undefined ? undefined : indexSyncLagSeconds(s.index, now),
+        }));
+      },
+      sessions: () =>
+        (live.provider?.state() ?? []).map((s) => ({
+          vcenter: s.tenantRef,
+          active: s.connection?.connected === true,
+        })),
+    },
+  });
 }
 
 interface Parts extends AppInputs {
@@ -108,10 +147,12 @@ interface Parts extends AppInputs {
   readonly informer: NodeInformer;
   readonly writer: KubeNodeWriter;
   readonly elector: LeaderElector | undefined;
+  readonly metrics: CcmMetrics;
+  readonly live: LiveParts;
 }
 
 async function runApp(parts: Parts, signal: AbortSignal): Promise<void> {
-  const { options, config, env, logger, kubeConfig, informer, writer, elector } = parts;
+  const { options, config, env, logger, kubeConfig, informer, writer, elector, metrics, live } = parts;
   const stop = new AbortController();
   const stopAll = (): void => {
     stop.abort(signal.reason);
@@ -121,21 +162,6 @@ async function runApp(parts: Parts, signal: AbortSignal): Promise<void> {
   let provider: VSphereProvider | undefined;
   let providerRun: Promise<void> | undefined;
   let server: RunningHttpServer | undefined;
-  const metrics = new CcmMetrics({
-    sources: {
-      indexStates: () =>
-        (provider?.state() ?? []).map((s) => ({
-          vcenter: s.tenantRef,
-          synced: s.index?.synced === true,
-          lagSeconds: undefined,
-        })),
-      sessions: () =>
-        (provider?.state() ?? []).map((s) => ({
-          vcenter: s.tenantRef,
-          active: s.connection?.connected === true,
-        })),
-    },
-  });
   try {
     // Secret credentials are read through the daemon's own API connection, never a default one.
     connections = await openConfigPool(
@@ -153,6 +179,7 @@ async function runApp(parts: Parts, signal: AbortSignal): Promise<void> {
       },
     });
     const running = provider;
+    live.provider = running;
     const controllers = new NodeControllers({
       controllers: options.controllers,
       cloud: running,
@@ -251,6 +278,7 @@ async function startServer(
             : `not synced: ${waiting.map((s) => s.tenantRef).join(', ')}`;
         },
       },
+      ...(parts.readyChecks ?? []),
     ],
   });
 }

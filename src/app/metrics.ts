@@ -47,6 +47,21 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 const INIT_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
 /**
+ * The `operation` label of a vAPI REST call: its path with object ids replaced by `{id}` (so the
+ * label's values are bounded by the API, not by the inventory), plus `?~action=` when present.
+ */
+export function restOperation(path: string, action?: string): string {
+  const template = path.replace(/\/id:[^/?]*/g, '/id:{id}');
+  return action === undefined ? template : `${template}?~action=${action}`;
+}
+
+/** The `outcome` label of a REST call from its HTTP status (undefined: no response). */
+export function restOutcome(status: number | undefined): string {
+  if (status === undefined) return 'error';
+  return status >= 200 && status < 300 ? 'ok' : String(status);
+}
+
+/**
  * The process's metrics, in a registry of its own (never prom-client's global one), with a small
  * typed recorder API. Every name starts with `vsphere_ccm_` (see docs/metrics.md). Creating it
  * does no I/O; `render` serves the Prometheus text format or OpenMetrics by `Accept`.
@@ -56,8 +71,11 @@ export class CcmMetrics {
   private readonly openMetrics: Registry<OpenMetricsContentType>;
   private readonly roundTrips: Counter<'vcenter' | 'method' | 'outcome'>;
   private readonly roundTripSeconds: Histogram<'vcenter' | 'method'>;
+  private readonly restCalls: Counter<'vcenter' | 'operation' | 'outcome'>;
+  private readonly restCallSeconds: Histogram<'vcenter' | 'operation'>;
   private readonly logins: Counter<'vcenter' | 'result'>;
-  private readonly kubeRequests: Counter<'verb' | 'code'>;
+  private readonly kubeRequests: Counter<'verb' | 'resource' | 'code'>;
+  private readonly kubeRequestSeconds: Histogram<'verb' | 'resource'>;
   private readonly queueDepth: Gauge<'queue'>;
   private readonly queueRetries: Counter<'queue'>;
   private readonly nodeInitSeconds: Histogram<'result'>;
@@ -78,6 +96,19 @@ export class CcmMetrics {
       name: `${PREFIX}vcenter_round_trip_duration_seconds`,
       help: 'vCenter SOAP round-trip latency in seconds, by method.',
       labelNames: ['vcenter', 'method'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.restCalls = new Counter({
+      name: `${PREFIX}vcenter_rest_calls_total`,
+      help: 'vCenter vAPI REST calls by operation (path template) and outcome (ok, HTTP status, or error).',
+      labelNames: ['vcenter', 'operation', 'outcome'],
+      registers,
+    });
+    this.restCallSeconds = new Histogram({
+      name: `${PREFIX}vcenter_rest_call_duration_seconds`,
+      help: 'vCenter vAPI REST call latency in seconds, by operation.',
+      labelNames: ['vcenter', 'operation'],
       buckets: LATENCY_BUCKETS,
       registers,
     });
@@ -121,8 +152,15 @@ export class CcmMetrics {
     });
     this.kubeRequests = new Counter({
       name: `${PREFIX}kube_requests_total`,
-      help: 'Kubernetes API requests by verb and HTTP status code (or error code).',
-      labelNames: ['verb', 'code'],
+      help: 'Kubernetes API requests by verb, resource and HTTP status code (or error).',
+      labelNames: ['verb', 'resource', 'code'],
+      registers,
+    });
+    this.kubeRequestSeconds = new Histogram({
+      name: `${PREFIX}kube_request_duration_seconds`,
+      help: 'Kubernetes API request latency in seconds (to the response headers), by verb and resource.',
+      labelNames: ['verb', 'resource'],
+      buckets: LATENCY_BUCKETS,
       registers,
     });
     this.queueDepth = new Gauge({
@@ -176,9 +214,22 @@ export class CcmMetrics {
     this.logins.inc({ vcenter, result });
   }
 
-  /** Records one Kubernetes API request; `code` is the HTTP status or an error code. */
-  kubeRequest(verb: string, code: number | string): void {
-    this.kubeRequests.inc({ verb, code: String(code) });
+  /**
+   * Records one vAPI REST call: `operation` is a path template (see `restOperation`), `outcome`
+   * `ok` (2xx), the HTTP status, or `error` when no response arrived.
+   */
+  vcenterRestCall(vcenter: string, operation: string, outcome: string, seconds: number): void {
+    this.restCalls.inc({ vcenter, operation, outcome });
+    this.restCallSeconds.observe({ vcenter, operation }, seconds);
+  }
+
+  /**
+   * Records one Kubernetes API request: `verb` as the API server counts it (`LIST`, `WATCH`,
+   * `PATCH`…), `resource` such as `nodes/status`, `code` the HTTP status or `error`.
+   */
+  kubeRequest(verb: string, resource: string, code: number | string, seconds: number): void {
+    this.kubeRequests.inc({ verb, resource, code: String(code) });
+    this.kubeRequestSeconds.observe({ verb, resource }, seconds);
   }
 
   /** Sets a work queue's current depth. */

@@ -5,11 +5,16 @@ import {
   CoreV1Api,
   KubeConfig,
   Observable,
+  Watch,
+  createConfiguration,
   type Cluster,
   type ConfigurationOptions,
+  type HttpLibrary,
 } from '@kubernetes/client-node';
 import { CcmError } from '../lib/errors.ts';
+import { observedHttpApi } from './call-options.ts';
 import { TokenBucket, type Clock, type Sleep } from './rate-limiter.ts';
+import { kubeErrorCode, kubeRequestResource, type KubeRequestObserver } from './request-verb.ts';
 
 /** Where the service-account files of a Pod live. */
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -111,18 +116,29 @@ export interface KubeClientOptions {
   readonly burst?: number;
   readonly clock?: Clock;
   readonly sleep?: Sleep;
+  /**
+   * Told about every request made through `callOptions` and `watch` once it has a status (or
+   * failed without one), for metrics. Must be cheap; an exception from it is ignored.
+   */
+  readonly onRequest?: KubeRequestObserver;
 }
+
+/** Query parameters of a watch request (`watch=true` is added by the client). */
+export type WatchQuery = Record<string, string | number | boolean | undefined>;
 
 /**
  * The typed core/v1 client plus the client-side rate limit shared by every request this process
  * makes, as client-go's QPS/burst. The limit is a per-call client-node middleware: each call
  * passes `callOptions(signal)`, whose `pre` hook waits for a token and then binds the signal.
- * Watch requests bypass the generated client, so their owner calls `throttle` before each one.
+ * Watch requests bypass the generated client, so their owner calls `throttle` before each one
+ * and starts them with `watch`. Every request of both kinds is reported to `onRequest`.
  */
 export class KubeClient {
   readonly kubeConfig: KubeConfig;
   readonly core: CoreV1Api;
   readonly #bucket: TokenBucket;
+  readonly #onRequest: KubeRequestObserver | undefined;
+  readonly #httpApi: HttpLibrary | undefined;
 
   constructor(options: KubeClientOptions) {
     this.kubeConfig = options.kubeConfig;
@@ -133,6 +149,12 @@ export class KubeClient {
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
     });
+    this.#onRequest = options.onRequest;
+    // The generated client's own default library, wrapped; per-call options replace it.
+    this.#httpApi =
+      options.onRequest === undefined
+        ? undefined
+        : observedHttpApi(createConfiguration().httpApi, options.onRequest);
   }
 
   /** Waits for a rate-limit token; rejects with the signal's reason when it aborts first. */
@@ -159,6 +181,45 @@ export class KubeClient {
         },
       ],
       middlewareMergeStrategy: 'append',
+      ...(this.#httpApi === undefined ? {} : { httpApi: this.#httpApi }),
     };
+  }
+
+  /**
+   * Starts a watch of `path` (client-node's `Watch`, no rate limit: call `throttle` first) and
+   * reports it as one `WATCH` request: status 200 once the stream is open, else the status or
+   * `error` it failed with, timed to the response headers. Resolves with the stream's
+   * controller; `done` is called once when the stream ends or fails, as with `Watch`.
+   */
+  async watch(
+    path: string,
+    query: WatchQuery,
+    onEvent: (type: string, object: unknown) => void,
+    done: (err: unknown) => void,
+  ): Promise<AbortController> {
+    const started = performance.now();
+    let reported = false;
+    const report = (code: string): void => {
+      if (reported || this.#onRequest === undefined) return;
+      reported = true;
+      const resource = kubeRequestResource(new URL(path, 'https://kube.invalid'));
+      try {
+        this.#onRequest({ verb: 'WATCH', resource, code, durationMs: performance.now() - started });
+      } catch {
+        // Metrics must never change the outcome of a request.
+      }
+    };
+    try {
+      const controller = await new Watch(this.kubeConfig).watch(path, query, onEvent, (err: unknown) => {
+        // Called before the promise settles when no stream was opened: the failure is the outcome.
+        report(err === null || err === undefined ? '200' : kubeErrorCode(err));
+        done(err);
+      });
+      report('200');
+      return controller;
+    } catch (err) {
+      report(kubeErrorCode(err));
+      throw err;
+    }
   }
 }

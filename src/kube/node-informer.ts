@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { ApiException, Watch } from '@kubernetes/client-node';
+import { ApiException } from '@kubernetes/client-node';
 import type { KubeNode } from '../controllers/node/kube-node.ts';
 import type { NodeReader } from '../controllers/node/node-ports.ts';
 import { abortableDelay } from '../lib/abort.ts';
@@ -251,7 +251,7 @@ export class NodeInformer implements NodeReader {
         allowWatchBookmarks: true,
         timeoutSeconds: this.#opts.watchTimeoutSeconds ?? 300,
       };
-      new Watch(this.#opts.client.kubeConfig).watch(NODES_PATH, query, onEvent, done).then((c) => {
+      this.#opts.client.watch(NODES_PATH, query, onEvent, done).then((c) => {
         controller = c;
         if (signal.aborted) c.abort();
       }, done);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The daemon's /metrics after real work (issue 5 §3): two Nodes initialised against the simulator
-// and the in-memory API server, then the vCenter, login and node-initialisation figures scraped.
+// and the in-memory API server, then the vCenter (SOAP and REST), login, Kubernetes request, index
+// lag and node-initialisation figures scraped.
 /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
    client-node's model classes are plain data; the test sends object literals as a kubelet does. */
 import assert from 'node:assert/strict';
@@ -95,10 +96,10 @@ describe('vsphere-cloud-controller-manager metrics', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  test('given two Nodes initialised, should report the initialisations, the login and the SOAP round trips', async () => {
+  test('given two Nodes initialised, should report the initialisations, the login, the SOAP and REST calls, the Kubernetes requests and the index lag', async () => {
     const configFile = join(dir, 'vsphere.yaml');
     const kubeconfigFile = join(dir, 'kubeconfig');
-    await writeFile(configFile, simCloudConfig(sim, { zones: false }));
+    await writeFile(configFile, simCloudConfig(sim, { zones: true }));
     await writeFile(kubeconfigFile, kube.kubeConfig.exportConfig());
     const port = await freePort();
     const d = startDaemon([
@@ -146,6 +147,30 @@ describe('vsphere-cloud-controller-manager metrics', () => {
       `init seconds ${String(initSeconds)}`,
     );
     assert.equal(sample(body, 'vsphere_ccm_workqueue_depth{queue="cloud-node"}'), 0);
+
+    // Each initialised Node costs two PATCHes (status addresses, then spec/labels/taint).
+    const patches = sum(body, 'vsphere_ccm_kube_requests_total', 'verb="PATCH",resource="nodes');
+    assert.ok(patches >= 4, `PATCH nodes ${String(patches)}`);
+    assert.ok(sum(body, 'vsphere_ccm_kube_requests_total', 'verb="LIST",resource="nodes",code="200"') >= 1);
+    assert.ok(sum(body, 'vsphere_ccm_kube_requests_total', 'verb="WATCH",resource="nodes",code="200"') >= 1);
+    const kubeTotal = sum(body, 'vsphere_ccm_kube_requests_total');
+    const kubeTimed = sum(body, 'vsphere_ccm_kube_request_duration_seconds_count');
+    assert.equal(kubeTimed, kubeTotal, 'every Kubernetes request is timed once');
+    const kubeFailed = sum(body, 'vsphere_ccm_kube_requests_total', 'code="error"');
+    assert.equal(kubeFailed, 0);
+
+    // Zone and region come from tags read over the vAPI REST API.
+    const rest = sum(body, 'vsphere_ccm_vcenter_rest_calls_total', 'vcenter="east"');
+    assert.ok(rest > 0, `REST calls ${String(rest)}`);
+    assert.ok(
+      sum(body, 'vsphere_ccm_vcenter_rest_calls_total', 'operation="/com/vmware/cis/session",outcome="ok"') >=
+        1,
+      'the REST login is counted',
+    );
+    assert.equal(sum(body, 'vsphere_ccm_vcenter_rest_call_duration_seconds_count', 'vcenter="east"'), rest);
+
+    const lag = sample(body, 'vsphere_ccm_index_sync_lag_seconds{vcenter="east"}');
+    assert.ok(lag !== undefined && Number.isFinite(lag) && lag >= 0 && lag < 90, `lag ${String(lag)}`);
     assert.equal(await d.stop(), 0, d.output());
     daemon = undefined;
   });
