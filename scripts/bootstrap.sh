@@ -23,4 +23,5 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
     { "${sudo_cmd[@]}" apt-get update && "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${need_pkgs[@]}"; }
 fi
 
+bash scripts/install-kubectl.sh
 bash test/vcsim/build.sh >&2

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Test-only: create/update/patch/delete/list semantics of kube-apiserver's generic registry,
-// including node status-subresource rules, preconditions and no-op writes.
+// including status-subresource rules, preconditions, no-op writes, finalizers (graceful deletion)
+// and views of shared storage (events.k8s.io Events).
 import { randomUUID } from 'node:crypto';
+import { fromView, storageType, toView } from './events-view.ts';
 import { applyJsonPatch, applyMergePatch } from './json-patch.ts';
 import { apiVersionOf, findResourceType, type ResourceType } from './resources.ts';
 import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
@@ -16,6 +18,7 @@ import {
 import type { ObjectStore } from './store.ts';
 import { applyStrategicMergePatch } from './strategic-merge.ts';
 import { decodeError, normalizeTimes, validateObject } from './validation.ts';
+import { finalizersOf, isTerminating, prepareWrite } from './write-rules.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -52,7 +55,7 @@ export function parseBody(t: ResourceType, raw: string): unknown {
 }
 
 /** Metav1.Time: RFC 3339 with second precision. */
-function nowSeconds(now: Date): string {
+export function nowSeconds(now: Date): string {
   return `${now.toISOString().slice(0, 19)}Z`;
 }
 
@@ -81,7 +84,8 @@ function withTypeMeta(t: ResourceType, o: Obj): Obj {
 /** Handles `POST` on a collection: 201 with the stored object. */
 export function createObject(store: ObjectStore, target: Target, body: unknown, now: Date): Obj {
   const t = target.type;
-  const obj = withTypeMeta(t, checkDecodable(t, body));
+  const s = storageType(t);
+  const obj = fromView(t, withTypeMeta(t, checkDecodable(t, body)));
   const meta = { ...metaOf(obj) };
   if (t.namespaced) {
     if (meta['namespace'] !== undefined && meta['namespace'] !== target.namespace) {
@@ -94,29 +98,42 @@ export function createObject(store: ObjectStore, target: Target, body: unknown, 
   if ((meta['name'] === undefined || meta['name'] === '') && typeof meta['generateName'] === 'string') {
     meta['name'] = `${meta['generateName']}${randomSuffix()}`;
   }
-  const fresh: Obj = { ...obj, metadata: meta };
-  const invalidErr = validateObject(t, fresh);
+  for (const k of ['resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'])
+    Reflect.deleteProperty(meta, k);
+  const prepared = prepareWrite(store, s, { ...obj, metadata: meta }, undefined);
+  const fresh: Obj = { ...prepared.obj };
+  const invalidErr = validateObject(s, fresh, prepared.errors);
   if (invalidErr) throw invalidErr;
   const name = String(meta['name']);
   if (t.namespaced && NAMESPACES && store.get(NAMESPACES, '', target.namespace) === undefined) {
     throw notFound(gr(NAMESPACES), target.namespace);
   }
-  if (store.get(t, target.namespace, name) !== undefined) throw alreadyExists(gr(t), name);
-  for (const k of ['resourceVersion', 'deletionTimestamp', 'selfLink']) Reflect.deleteProperty(meta, k);
+  if (store.get(s, target.namespace, name) !== undefined) throw alreadyExists(gr(t), name);
   meta['uid'] = randomUUID();
   meta['creationTimestamp'] = nowSeconds(now);
+  fresh['metadata'] = meta;
   if (t.kind === 'Namespace') {
     fresh['spec'] = { finalizers: ['kubernetes'] };
     fresh['status'] = { phase: 'Active' };
-  } else if (t.hasStatus && t.kind !== 'Node') delete fresh['status'];
-  return store.put(t, fresh, 'ADDED');
+  } else if (t.kind === 'Service') fresh['status'] = { loadBalancer: {} };
+  else if (t.hasStatus && t.kind !== 'Node') delete fresh['status'];
+  return toView(t, store.put(s, fresh, 'ADDED'));
 }
 
 /** Keeps what the endpoint may not change: status on the main resource, spec and metadata on /status. */
 function restrict(target: Target, old: Obj, next: Obj): Obj {
   const oldMeta = metaOf(old);
   const meta: Obj = { ...metaOf(next) };
-  for (const k of ['uid', 'creationTimestamp', 'name', 'namespace', 'deletionTimestamp', 'generateName']) {
+  const fixed = [
+    'uid',
+    'creationTimestamp',
+    'name',
+    'namespace',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+    'generateName',
+  ];
+  for (const k of fixed) {
     if (k in oldMeta) meta[k] = oldMeta[k];
     else Reflect.deleteProperty(meta, k);
   }
@@ -139,17 +156,24 @@ function sameContent(a: Obj, b: Obj): boolean {
   return strip(a) === strip(b);
 }
 
-/** Stores `next` over `old` after the checks every write shares; a no-op write keeps the resourceVersion. */
+/**
+ * Stores `next` (storage form) over `old` after the checks every write shares; a no-op write keeps
+ * the resourceVersion, and a write that drops the last finalizer of a terminating object deletes it.
+ */
 function commit(store: ObjectStore, target: Target, old: Obj, next: Obj): Obj {
   const t = target.type;
+  const s = storageType(t);
   const name = target.name;
   const rv = metaOf(next)['resourceVersion'];
   if (rv !== undefined && rv !== '' && rv !== metaOf(old)['resourceVersion']) throw conflict(gr(t), name);
-  const restricted = restrict(target, old, next);
-  const invalidErr = validateObject(t, restricted);
+  const prepared = prepareWrite(store, s, restrict({ ...target, type: s }, old, next), old);
+  const invalidErr = validateObject(s, prepared.obj, prepared.errors);
   if (invalidErr) throw invalidErr;
-  if (sameContent(old, restricted)) return old;
-  return store.put(t, restricted, 'MODIFIED');
+  if (sameContent(old, prepared.obj)) return toView(t, old);
+  if (isTerminating(old) && finalizersOf(prepared.obj).length === 0) {
+    return toView(t, store.remove(s, target.namespace, name, prepared.obj) ?? prepared.obj);
+  }
+  return toView(t, store.put(s, prepared.obj, 'MODIFIED'));
 }
 
 function existing(store: ObjectStore, target: Target): Obj {
@@ -161,7 +185,7 @@ function existing(store: ObjectStore, target: Target): Obj {
 /** Handles `PUT` on an object or its `/status`. */
 export function updateObject(store: ObjectStore, target: Target, body: unknown): Obj {
   const t = target.type;
-  const next = withTypeMeta(t, checkDecodable(t, body));
+  const next = fromView(t, withTypeMeta(t, checkDecodable(t, body)));
   const bodyName = metaOf(next)['name'];
   if (bodyName !== target.name) {
     throw badRequest(
@@ -175,21 +199,27 @@ export function updateObject(store: ObjectStore, target: Target, body: unknown):
 export function patchObject(store: ObjectStore, target: Target, contentType: string, raw: string): Obj {
   const t = target.type;
   const old = existing(store, target);
+  const viewed = toView(t, old);
   const patch = parseBody(t, raw);
   let next: unknown;
   const type = contentType.split(';')[0]?.trim() ?? '';
-  if (type === 'application/json-patch+json') next = applyJsonPatch(old, patch);
-  else if (type === 'application/merge-patch+json') next = applyMergePatch(old, patch);
+  if (type === 'application/json-patch+json') next = applyJsonPatch(viewed, patch);
+  else if (type === 'application/merge-patch+json') next = applyMergePatch(viewed, patch);
   else if (type === 'application/strategic-merge-patch+json') {
     if (!isObj(patch)) throw badRequest('strategic merge patch body must be a JSON object');
-    next = applyStrategicMergePatch(t.kind, old, patch);
+    next = applyStrategicMergePatch(t.kind, viewed, patch);
   } else throw unsupportedMediaType(contentType);
-  return commit(store, target, old, checkDecodable(t, next));
+  return commit(store, target, old, fromView(t, checkDecodable(t, next)));
 }
 
-/** Handles `DELETE`, honouring `preconditions.uid` and `preconditions.resourceVersion`. */
-export function deleteObject(store: ObjectStore, target: Target, body: unknown): Obj {
+/**
+ * Handles `DELETE`, honouring `preconditions.uid` and `preconditions.resourceVersion`. An object
+ * with finalizers is not removed: it gets `deletionTimestamp` (once) and is returned; it goes when
+ * an update removes its last finalizer.
+ */
+export function deleteObject(store: ObjectStore, target: Target, body: unknown, now: Date): Obj {
   const t = target.type;
+  const s = storageType(t);
   const old = existing(store, target);
   const pre = isObj(body) && isObj(body['preconditions']) ? body['preconditions'] : {};
   const meta = metaOf(old);
@@ -203,7 +233,12 @@ export function deleteObject(store: ObjectStore, target: Target, body: unknown):
       throw conflict(gr(t), target.name, why);
     }
   }
-  const gone = store.remove(t, target.namespace, target.name) ?? old;
+  if (finalizersOf(old).length > 0) {
+    if (isTerminating(old)) return toView(t, old);
+    const marked = { ...meta, deletionTimestamp: nowSeconds(now), deletionGracePeriodSeconds: 0 };
+    return toView(t, store.put(s, { ...old, metadata: marked }, 'MODIFIED'));
+  }
+  const gone = store.remove(s, target.namespace, target.name) ?? old;
   if (t.kind === 'Namespace') return gone;
   const details = {
     name: target.name,
@@ -228,7 +263,10 @@ export function listObjects(
 ): Obj {
   const byLabel = parseLabelSelector(query.get('labelSelector'));
   const byField = parseFieldSelector(t, query.get('fieldSelector'));
-  const all = store.list(t, namespace === '' ? undefined : namespace).filter((o) => byLabel(o) && byField(o));
+  const all = store
+    .list(t, namespace === '' ? undefined : namespace)
+    .map((o) => toView(t, o))
+    .filter((o) => byLabel(o) && byField(o));
   let start = 0;
   let rv = store.resourceVersion;
   const cont = query.get('continue');

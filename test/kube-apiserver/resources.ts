@@ -14,14 +14,18 @@ export interface ResourceType {
   /** Whether a `/status` subresource exists (status writes only through it). */
   readonly hasStatus: boolean;
   readonly shortNames: readonly string[];
+  /**
+   * The type whose storage this one shares (as a different view), e.g. events.k8s.io/v1 Events
+   * are stored as core/v1 Events; absent when the type has its own storage.
+   */
+  readonly storage?: { readonly group: string; readonly resource: string };
 }
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 /**
- * Every resource type the fake knows, in discovery order. Known gap: the real server stores
- * core/v1 and events.k8s.io/v1 Events as one resource (each visible through both APIs); here they
- * are two separate collections.
+ * Every resource type the fake knows, in discovery order. As on the real server, core/v1 and
+ * events.k8s.io/v1 Events are one stored resource seen through two APIs (see events-view.ts).
  */
 export const RESOURCE_TYPES: readonly ResourceType[] = [
   {
@@ -57,6 +61,36 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   {
     group: '',
     version: 'v1',
+    resource: 'services',
+    singular: 'service',
+    kind: 'Service',
+    namespaced: true,
+    hasStatus: true,
+    shortNames: ['svc'],
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'endpoints',
+    singular: 'endpoints',
+    kind: 'Endpoints',
+    namespaced: true,
+    hasStatus: false,
+    shortNames: ['ep'],
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'configmaps',
+    singular: 'configmap',
+    kind: 'ConfigMap',
+    namespaced: true,
+    hasStatus: false,
+    shortNames: ['cm'],
+  },
+  {
+    group: '',
+    version: 'v1',
     resource: 'events',
     singular: 'event',
     kind: 'Event',
@@ -83,6 +117,17 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     namespaced: true,
     hasStatus: false,
     shortNames: ['ev'],
+    storage: { group: '', resource: 'events' },
+  },
+  {
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    resource: 'endpointslices',
+    singular: 'endpointslice',
+    kind: 'EndpointSlice',
+    namespaced: true,
+    hasStatus: false,
+    shortNames: [],
   },
 ];
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Test-only: an in-memory kube-apiserver on 127.0.0.1 that @kubernetes/client-node works
-// against unchanged (discovery, CRUD, /status, list, watch, patch), with a request log.
-// Not modelled: server-side apply (415), deletecollection (405), graceful deletion and
-// finalizers (deletes are immediate), namespace termination, authn/authz, and admission.
+// Test-only: an in-memory kube-apiserver on 127.0.0.1 that @kubernetes/client-node and kubectl
+// work against unchanged (discovery, CRUD, /status, list, watch, patch, Table output), with a
+// request log. Not modelled: server-side apply (415), deletecollection (405), grace periods
+// (finalizers are: see registry.ts), namespace termination, authn/authz, and admission.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -14,17 +14,21 @@ import {
   updateObject,
   type Target,
 } from './registry.ts';
+import { decodeProtobufBody } from './protobuf-body.ts';
 import { RequestLog, type KubeVerb } from './request-log.ts';
 import {
   apiGroup,
   apiGroupList,
   apiResourceList,
+  apiVersionOf,
   coreVersions,
   findResourceType,
   RESOURCE_TYPES,
 } from './resources.ts';
-import { KubeStatusError, methodNotSupported, notFound } from './status.ts';
+import { KubeStatusError, methodNotSupported, notFound, unsupportedBodyType } from './status.ts';
 import { ObjectStore } from './store.ts';
+import { toView } from './events-view.ts';
+import { includeObjectOf, negotiate, toTable } from './table.ts';
 import { serveWatch, type WatchTiming } from './watch.ts';
 
 /** Options of {@link startKubeApiServer}. */
@@ -93,10 +97,23 @@ function discovery(segs: readonly string[], url: string): object | undefined {
   return b === undefined ? apiGroup(a) : apiResourceList(a, b);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** The JSON text of a create/update/delete body; protobuf is decoded for the kinds kubectl sends so. */
+function jsonBody(verb: KubeVerb, contentType: string, body: Buffer): string {
+  const type = contentType.split(';')[0]?.trim() ?? '';
+  if (!['create', 'update', 'delete'].includes(verb) || body.length === 0) return body.toString('utf8');
+  if (type === 'application/vnd.kubernetes.protobuf') {
+    const decoded = decodeProtobufBody(body);
+    if (decoded === undefined) throw unsupportedBodyType(type);
+    return JSON.stringify(decoded);
+  }
+  if (!/^(application\/json|\*\/\*|)$/.test(type)) throw unsupportedBodyType(type);
+  return body.toString('utf8');
 }
 
 /** Starts the fake on 127.0.0.1 with an ephemeral port, with the usual namespaces already present. */
@@ -119,6 +136,14 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
         now(),
       );
   }
+  const svcType = findResourceType('', 'v1', 'services');
+  if (svcType) {
+    // Every real cluster has it, holding the first address of the service range.
+    const spec = { ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] };
+    const meta = { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } };
+    const target = { type: svcType, namespace: 'default', name: '', subresource: '' } as const;
+    createObject(store, target, { metadata: meta, spec }, now());
+  }
   let url = '';
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -126,7 +151,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     const parsed = new URL(req.url ?? '/', 'http://fake');
     const segs = parsed.pathname.split('/').filter((s) => s !== '');
     const query = parsed.searchParams;
-    const raw = await readBody(req);
+    const body = await readBody(req);
     const route = parseRoute(method, segs, query);
     const log = (code: number): void => {
       requestLog.add({
@@ -161,22 +186,44 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       }
       const { target, verb } = route;
       const t = target.type;
+      const raw = jsonBody(verb, req.headers['content-type'] ?? '', body);
+      const asTable = negotiate(req.headers.accept) === 'table';
+      const tableOf = (objects: Record<string, unknown>[], listMeta: Record<string, unknown>): object =>
+        toTable(objects, {
+          kind: t.kind,
+          apiVersion: apiVersionOf(t),
+          includeObject: includeObjectOf(query),
+          now: now(),
+          listMeta,
+        });
       switch (verb) {
         case 'get': {
           const obj = store.get(t, target.namespace, target.name);
           if (obj === undefined) throw notFound({ group: t.group, resource: t.resource }, target.name);
-          reply(200, obj);
+          const viewed = toView(t, obj);
+          reply(200, asTable ? tableOf([viewed], {}) : viewed);
           return;
         }
-        case 'list':
-          reply(200, listObjects(store, t, target.namespace, query));
+        case 'list': {
+          const list = listObjects(store, t, target.namespace, query);
+          const items = list['items'] as Record<string, unknown>[];
+          reply(200, asTable ? tableOf(items, list['metadata'] as Record<string, unknown>) : list);
           return;
+        }
         case 'watch':
           log(200);
-          serveWatch(store, { type: t, namespace: target.namespace, query }, res, {
-            timing,
-            closeSignal: closing.signal,
-          });
+          serveWatch(
+            store,
+            {
+              type: t,
+              namespace: target.namespace,
+              query,
+              view: (o) => toView(t, o),
+              ...(asTable ? { present: (o: Record<string, unknown>) => tableOf([o], {}) } : {}),
+            },
+            res,
+            { timing, closeSignal: closing.signal },
+          );
           return;
         case 'create':
           reply(201, createObject(store, target, parseBody(t, raw), now()));
@@ -188,7 +235,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
           reply(200, patchObject(store, target, req.headers['content-type'] ?? '', raw));
           return;
         case 'delete':
-          reply(200, deleteObject(store, target, raw === '' ? {} : parseBody(t, raw)));
+          reply(200, deleteObject(store, target, raw === '' ? {} : parseBody(t, raw), now()));
           return;
         default:
           throw methodNotSupported({ group: t.group, resource: t.resource }, method.toLowerCase());

@@ -154,3 +154,13 @@ export function methodNotSupported(gr: GroupResource, verb: string): KubeStatusE
 export function expired(requested: string, oldest: string): KubeStatusError {
   return failure(410, 'Expired', `too old resource version: ${requested} (${oldest})`);
 }
+
+/** 415 for a create/update/delete body that is not JSON (e.g. protobuf, which the fake cannot decode). */
+export function unsupportedBodyType(contentType: string): KubeStatusError {
+  return failure(
+    415,
+    'UnsupportedMediaType',
+    'the body of the request was in an unknown format - accepted media types include: application/json',
+    { causes: [{ reason: 'UnexpectedServerResponse', message: contentType }] },
+  );
+}

@@ -17,9 +17,10 @@ export interface StoredEvent {
 /** Called for every change after it is stored. */
 export type ChangeListener = (e: StoredEvent) => void;
 
-/** `group/resource`: the key separating types in the store. */
+/** `group/resource` of the storage `t` uses: the key separating types in the store. */
 export function typeKeyOf(t: ResourceType): string {
-  return `${t.group}/${t.resource}`;
+  const s = t.storage ?? t;
+  return `${s.group}/${s.resource}`;
 }
 
 function objectKey(t: ResourceType, namespace: string, name: string): string {
@@ -81,11 +82,15 @@ export class ObjectStore {
     return structuredClone(stored);
   }
 
-  /** Removes the object; the DELETED event carries a new resourceVersion. */
-  remove(t: ResourceType, namespace: string, name: string): Obj | undefined {
+  /**
+   * Removes the object; the DELETED event carries a new resourceVersion and `last` when given (the
+   * final state of an update that deleted it, e.g. its last finalizer removed), else the stored one.
+   */
+  remove(t: ResourceType, namespace: string, name: string, last?: Obj): Obj | undefined {
     const key = objectKey(t, namespace, name);
-    const old = this.#objects.get(key);
-    if (old === undefined) return undefined;
+    const stored = this.#objects.get(key);
+    if (stored === undefined) return undefined;
+    const old = last ?? stored;
     this.#objects.delete(key);
     const rv = ++this.#rv;
     const gone = { ...old, metadata: { ...(old['metadata'] as Obj), resourceVersion: String(rv) } };

@@ -20,6 +20,12 @@ const STRATEGIES: Readonly<Record<string, Readonly<Record<string, ListStrategy>>
     // spec.taints has no strategy: replaced whole.
   },
   Namespace: { 'status.conditions': { mergeKey: 'type' } },
+  Service: {
+    'spec.ports': { mergeKey: 'port' },
+    'status.conditions': { mergeKey: 'type' },
+    // status.loadBalancer.ingress, spec.externalIPs and spec.clusterIPs have no strategy: replaced whole.
+  },
+  // Endpoints subsets and EndpointSlice endpoints/ports are atomic as well.
 };
 
 const SET_ORDER = '$setElementOrder/';

@@ -104,10 +104,17 @@ function nameErrors(meta: Obj): FieldError[] {
   ];
 }
 
-/** 422 Invalid for an object the real server would reject (labels, names, node addresses), else `undefined`. */
-export function validateObject(t: ResourceType, obj: Obj): KubeStatusError | undefined {
+/**
+ * 422 Invalid for an object the real server would reject (labels, names, node addresses, plus
+ * `extra` errors found by the caller), else `undefined`.
+ */
+export function validateObject(
+  t: ResourceType,
+  obj: Obj,
+  extra: readonly FieldError[] = [],
+): KubeStatusError | undefined {
   const meta = (obj['metadata'] ?? {}) as Obj;
-  const errs = [...nameErrors(meta), ...labelErrors(meta['labels'])];
+  const errs = [...nameErrors(meta), ...labelErrors(meta['labels']), ...extra];
   if (t.kind === 'Node') errs.push(...nodeAddressErrors(obj));
   if (errs.length === 0) return undefined;
   const name = typeof meta['name'] === 'string' ? meta['name'] : '';

@@ -23,6 +23,10 @@ export interface WatchRequest {
   /** `''` for every namespace. */
   readonly namespace: string;
   readonly query: URLSearchParams;
+  /** The stored object as the watched API shows it (default: as stored); selectors see this. */
+  readonly view?: (stored: Obj) => Obj;
+  /** The event's `object` for a viewed object (default: itself), e.g. a one-row Table. */
+  readonly present?: (viewed: Obj) => unknown;
 }
 
 /** Serves one watch on `res` until it times out, the client leaves, or `closeSignal` aborts. */
@@ -33,6 +37,8 @@ export function serveWatch(
   opts: { readonly timing: WatchTiming; readonly closeSignal: AbortSignal },
 ): void {
   const { type: t, namespace, query } = request;
+  const view = request.view ?? ((o: Obj) => o);
+  const present = request.present ?? ((o: Obj) => o);
   const byLabel = parseLabelSelector(query.get('labelSelector'));
   const byField = parseFieldSelector(t, query.get('fieldSelector'));
   const matches = (o: Obj): boolean =>
@@ -42,10 +48,14 @@ export function serveWatch(
   const send = (type: string, object: unknown): void => {
     res.write(`${JSON.stringify({ type, object })}\n`);
   };
+  const sendStored = (type: string, stored: Obj): void => {
+    const viewed = view(stored);
+    if (matches(viewed)) send(type, present(viewed));
+  };
   const rvParam = query.get('resourceVersion') ?? '';
   let lastRv = store.resourceVersion;
   if (rvParam === '' || rvParam === '0') {
-    for (const o of store.list(t, namespace === '' ? undefined : namespace)) if (matches(o)) send('ADDED', o);
+    for (const o of store.list(t, namespace === '' ? undefined : namespace)) sendStored('ADDED', o);
   } else {
     const since = store.eventsSince(Number(rvParam));
     if (since === undefined) {
@@ -53,11 +63,11 @@ export function serveWatch(
       res.end();
       return;
     }
-    for (const e of since) if (e.typeKey === typeKeyOf(t) && matches(e.object)) send(e.type, e.object);
+    for (const e of since) if (e.typeKey === typeKeyOf(t)) sendStored(e.type, e.object);
   }
   const onChange = (e: StoredEvent): void => {
     lastRv = e.rv;
-    if (e.typeKey === typeKeyOf(t) && matches(e.object)) send(e.type, e.object);
+    if (e.typeKey === typeKeyOf(t)) sendStored(e.type, e.object);
   };
   const unsubscribe = store.subscribe(onChange);
   const timers: NodeJS.Timeout[] = [];

@@ -11,6 +11,11 @@ import {
 export interface KubeApiFixture extends KubeApiServer {
   /** Current context `fake`, cluster at {@link KubeApiServer.url}, bearer token `fake-token`. */
   readonly kubeConfig: KubeConfig;
+  /**
+   * The same configuration as a kubeconfig file's text (JSON, which kubectl reads as YAML): write
+   * it to a temporary file and pass `--kubeconfig`.
+   */
+  readonly kubeconfigText: string;
 }
 
 /** Starts the fake (see {@link startKubeApiServer}); always `close()` it, e.g. in `after`. */
@@ -23,5 +28,13 @@ export async function startKubeApi(options: KubeApiServerOptions = {}): Promise<
     contexts: [{ name: 'fake', cluster: 'fake', user: 'fake' }],
     currentContext: 'fake',
   });
-  return { ...server, close: () => server.close(), kubeConfig };
+  const kubeconfigText = JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'fake', cluster: { server: server.url } }],
+    users: [{ name: 'fake', user: { token: 'fake-token' } }],
+    contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake' } }],
+    'current-context': 'fake',
+  });
+  return { ...server, close: () => server.close(), kubeConfig, kubeconfigText };
 }
