@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { HttpLibrary, KubeConfig } from '@kubernetes/client-node';
 import type { CloudConfig } from '../config/config.ts';
 import { SourcedCredentialProvider } from '../credentials/credential-provider.ts';
 import { VCenterPool, type VCenterPoolOptions } from '../provider/vcenter-pool.ts';
@@ -11,6 +11,8 @@ export type ConfigPoolSettings = Omit<VCenterPoolOptions, 'vcenters' | 'credenti
    * (`--kubeconfig` or in-cluster); without it, the kubeconfig kubectl would use is loaded.
    */
   readonly kubeConfig?: KubeConfig;
+  /** The HTTP library Secret reads go through (the daemon's pooled `KubeClient.http`). */
+  readonly kubeHttp?: HttpLibrary;
 };
 
 /** The connections of every vCenter of a cloud config, and what they need. */
@@ -34,12 +36,13 @@ export async function openConfigPool(
   options: { readonly signal?: AbortSignal } = {},
 ): Promise<ConfigPool> {
   const vcenters = [...config.vcenters.values()];
-  const { kubeConfig: givenKubeConfig, ...poolSettings } = settings;
+  const { kubeConfig: givenKubeConfig, kubeHttp, ...poolSettings } = settings;
   const kubeConfig = needsKubernetes(config) ? (givenKubeConfig ?? (await defaultKubeConfig())) : undefined;
   const credentials = new SourcedCredentialProvider({
     global: config.global,
     vcenters,
     ...(kubeConfig === undefined ? {} : { kubeConfig }),
+    ...(kubeHttp === undefined ? {} : { kubeHttp }),
   });
   const pool = new VCenterPool({ ...poolSettings, vcenters, credentials });
   let closing: Promise<void> | undefined;

@@ -109,10 +109,12 @@ export function createApp(inputs: AppInputs): App {
             logger.warn({ err }, 'leader election: lease call failed');
           },
         },
+        client.http,
       )
     : undefined;
   return {
-    run: (signal) => runApp({ ...inputs, kubeConfig, informer, writer, elector, metrics, live }, signal),
+    run: (signal) =>
+      runApp({ ...inputs, kubeConfig, client, informer, writer, elector, metrics, live }, signal),
   };
 }
 
@@ -144,6 +146,7 @@ function appMetrics(live: LiveParts): CcmMetrics {
 
 interface Parts extends AppInputs {
   readonly kubeConfig: KubeConfig;
+  readonly client: KubeClient;
   readonly informer: NodeInformer;
   readonly writer: KubeNodeWriter;
   readonly elector: LeaderElector | undefined;
@@ -152,7 +155,8 @@ interface Parts extends AppInputs {
 }
 
 async function runApp(parts: Parts, signal: AbortSignal): Promise<void> {
-  const { options, config, env, logger, kubeConfig, informer, writer, elector, metrics, live } = parts;
+  const { options, config, env, logger, kubeConfig, client, informer, writer, elector, metrics, live } =
+    parts;
   const stop = new AbortController();
   const stopAll = (): void => {
     stop.abort(signal.reason);
@@ -166,7 +170,7 @@ async function runApp(parts: Parts, signal: AbortSignal): Promise<void> {
     // Secret credentials are read through the daemon's own API connection, never a default one.
     connections = await openConfigPool(
       config,
-      { closeTimeoutMs: CLOSE_TIMEOUT_MS, kubeConfig, ...vcenterRecorders(metrics) },
+      { closeTimeoutMs: CLOSE_TIMEOUT_MS, kubeConfig, kubeHttp: client.http, ...vcenterRecorders(metrics) },
       { signal },
     );
     provider = new VSphereProvider({
@@ -220,6 +224,7 @@ async function runApp(parts: Parts, signal: AbortSignal): Promise<void> {
     await providerRun;
     await connections?.close();
     await server?.close();
+    await client.close();
     logger.info({}, 'stopped');
   }
 }

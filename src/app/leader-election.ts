@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { HttpLibrary, KubeConfig } from '@kubernetes/client-node';
 import type { CcmError } from '../lib/errors.ts';
 import { clockDeadline, systemClock, type ElectionClock } from './lease-clock.ts';
 import { KubeLeaseClient, type LeaseClient, type ObservedLease } from './lease-client.ts';
@@ -320,6 +320,7 @@ export function createKubeLeaderElector(
   kubeConfig: KubeConfig,
   lease: { readonly name: string; readonly namespace: string },
   options: Omit<LeaderElectorOptions, 'client'> = {},
+  httpApi?: HttpLibrary,
 ): LeaderElector {
-  return new LeaderElector({ ...options, client: new KubeLeaseClient(kubeConfig, lease) });
+  return new LeaderElector({ ...options, client: new KubeLeaseClient(kubeConfig, lease, httpApi) });
 }

@@ -7,6 +7,7 @@ import {
   ApiException,
   CoordinationV1Api,
   V1MicroTime,
+  type HttpLibrary,
   type KubeConfig,
   type V1Lease,
 } from '@kubernetes/client-node';
@@ -130,9 +131,16 @@ export class KubeLeaseClient implements LeaseClient {
   readonly #api: CoordinationV1Api;
   readonly #name: string;
   readonly #namespace: string;
+  readonly #httpApi: HttpLibrary | undefined;
 
-  constructor(kubeConfig: KubeConfig, lease: { readonly name: string; readonly namespace: string }) {
+  /** `httpApi`: the library to send through (default: client-node's own, one connection per call). */
+  constructor(
+    kubeConfig: KubeConfig,
+    lease: { readonly name: string; readonly namespace: string },
+    httpApi?: HttpLibrary,
+  ) {
     this.#api = kubeConfig.makeApiClient(CoordinationV1Api);
+    this.#httpApi = httpApi;
     this.#name = lease.name;
     this.#namespace = lease.namespace;
   }
@@ -145,7 +153,7 @@ export class KubeLeaseClient implements LeaseClient {
     try {
       const lease = await this.#api.readNamespacedLease(
         { name: this.#name, namespace: this.#namespace },
-        withSignal(options.signal),
+        withSignal(options.signal, this.#httpApi),
       );
       return observedFromLease(lease);
     } catch (err) {
@@ -158,7 +166,7 @@ export class KubeLeaseClient implements LeaseClient {
     try {
       const lease = await this.#api.createNamespacedLease(
         { namespace: this.#namespace, body: leaseFromRecord(this.#name, this.#namespace, record) },
-        withSignal(options.signal),
+        withSignal(options.signal, this.#httpApi),
       );
       return observedFromLease(lease);
     } catch (err) {
@@ -175,7 +183,7 @@ export class KubeLeaseClient implements LeaseClient {
       const body = leaseFromRecord(this.#name, this.#namespace, record, resourceVersion);
       const lease = await this.#api.replaceNamespacedLease(
         { name: this.#name, namespace: this.#namespace, body },
-        withSignal(options.signal),
+        withSignal(options.signal, this.#httpApi),
       );
       return observedFromLease(lease);
     } catch (err) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { createHmac, randomBytes } from 'node:crypto';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { HttpLibrary, KubeConfig } from '@kubernetes/client-node';
 import { CcmError } from '../lib/errors.ts';
 import type { GlobalConfig, SecretRef, VCenterConfig } from '../config/config.ts';
 import { classifyCredentials } from './classify-credentials.ts';
@@ -43,6 +43,8 @@ export interface CredentialProviderOptions {
   readonly vcenters: Iterable<VCenterConfig>;
   /** Required when any vCenter uses a Secret (unless `createSource` is given). */
   readonly kubeConfig?: KubeConfig;
+  /** The library Secret reads go through (the daemon's pooled `KubeClient.http`). */
+  readonly kubeHttp?: HttpLibrary;
   /** Longest wait for sources' first sync, in `start()` and in each `resolve()` (default 10 s). */
   readonly syncTimeoutMs?: number;
   readonly directory?: Pick<SecretsDirectoryOptions, 'rereadIntervalMs' | 'fsWatch' | 'debounceMs'>;
@@ -223,6 +225,7 @@ export class SourcedCredentialProvider implements CredentialProvider {
     }
     return new SecretCredentialSource({
       kubeConfig: this.#opts.kubeConfig,
+      ...(this.#opts.kubeHttp === undefined ? {} : { httpApi: this.#opts.kubeHttp }),
       namespace: location.namespace,
       name: location.name,
       ...(onEvent === undefined ? {} : { onEvent }),

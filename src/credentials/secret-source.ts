@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { HttpLibrary, KubeConfig } from '@kubernetes/client-node';
 import { CcmError } from '../lib/errors.ts';
 import { SecretWatch, type SecretSnapshot, type SecretWatchOptions } from '../kube/secret-watch.ts';
 import type { CredentialSource, CredentialSourceEvent, CredentialSourceState } from './credential-source.ts';
@@ -22,6 +22,8 @@ export class CredentialsSecretMissingError extends CcmError {
 
 export interface SecretCredentialSourceOptions {
   readonly kubeConfig: KubeConfig;
+  /** See `SecretWatchOptions.httpApi`. */
+  readonly httpApi?: HttpLibrary;
   readonly namespace: string;
   readonly name: string;
   readonly onEvent?: (event: CredentialSourceEvent) => void;
@@ -45,6 +47,7 @@ export class SecretCredentialSource implements CredentialSource {
     this.#watch = new SecretWatch({
       ...options.watch,
       kubeConfig: options.kubeConfig,
+      ...(options.httpApi === undefined ? {} : { httpApi: options.httpApi }),
       namespace: options.namespace,
       name: options.name,
       onChange: (snapshot) => {

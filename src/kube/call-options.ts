@@ -12,9 +12,13 @@ import {
   type KubeRequestObserver,
 } from './request-verb.ts';
 
-/** Per-call options that make the generated client honour an AbortSignal. */
-export function withSignal(signal: AbortSignal): ConfigurationOptions {
+/**
+ * Per-call options that make the generated client honour an AbortSignal, and send through
+ * `httpApi` when given (the process's pooled, observed library: `KubeClient.http`).
+ */
+export function withSignal(signal: AbortSignal, httpApi?: HttpLibrary): ConfigurationOptions {
   return {
+    ...(httpApi === undefined ? {} : { httpApi }),
     middleware: [
       {
         pre: (ctx) => {

@@ -6,13 +6,13 @@ import {
   KubeConfig,
   Observable,
   Watch,
-  createConfiguration,
   type Cluster,
   type ConfigurationOptions,
   type HttpLibrary,
 } from '@kubernetes/client-node';
 import { CcmError } from '../lib/errors.ts';
 import { observedHttpApi } from './call-options.ts';
+import { PooledHttpLibrary } from './pooled-http.ts';
 import { TokenBucket, type Clock, type Sleep } from './rate-limiter.ts';
 import { kubeErrorCode, kubeRequestResource, type KubeRequestObserver } from './request-verb.ts';
 
@@ -137,8 +137,13 @@ export class KubeClient {
   readonly kubeConfig: KubeConfig;
   readonly core: CoreV1Api;
   readonly #bucket: TokenBucket;
+  /**
+   * The HTTP library every generated-client call of this process should use: one pooled
+   * connection per API server, observed by `onRequest`. Pass it to `withSignal` elsewhere.
+   */
+  readonly http: HttpLibrary;
   readonly #onRequest: KubeRequestObserver | undefined;
-  readonly #httpApi: HttpLibrary | undefined;
+  readonly #pool: PooledHttpLibrary;
 
   constructor(options: KubeClientOptions) {
     this.kubeConfig = options.kubeConfig;
@@ -150,11 +155,13 @@ export class KubeClient {
       ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
     });
     this.#onRequest = options.onRequest;
-    // The generated client's own default library, wrapped; per-call options replace it.
-    this.#httpApi =
-      options.onRequest === undefined
-        ? undefined
-        : observedHttpApi(createConfiguration().httpApi, options.onRequest);
+    this.#pool = new PooledHttpLibrary(options.kubeConfig);
+    this.http = options.onRequest === undefined ? this.#pool : observedHttpApi(this.#pool, options.onRequest);
+  }
+
+  /** Closes the pooled API-server connections; call once every user of `http` has stopped. */
+  close(): Promise<void> {
+    return this.#pool.close();
   }
 
   /** Waits for a rate-limit token; rejects with the signal's reason when it aborts first. */
@@ -181,7 +188,7 @@ export class KubeClient {
         },
       ],
       middlewareMergeStrategy: 'append',
-      ...(this.#httpApi === undefined ? {} : { httpApi: this.#httpApi }),
+      httpApi: this.http,
     };
   }
 

@@ -1,5 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-import { ApiException, CoreV1Api, Watch, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import {
+  ApiException,
+  CoreV1Api,
+  Watch,
+  type HttpLibrary,
+  type KubeConfig,
+  type V1Secret,
+} from '@kubernetes/client-node';
 import { abortableDelay } from '../lib/abort.ts';
 import { CcmError } from '../lib/errors.ts';
 import {
@@ -40,6 +47,8 @@ export class SecretWatchError extends CcmError {
 
 export interface SecretWatchOptions {
   readonly kubeConfig: KubeConfig;
+  /** The library list calls go through (default: client-node's own, one connection per call). */
+  readonly httpApi?: HttpLibrary;
   readonly namespace: string;
   readonly name: string;
   /** Called on every change of the snapshot (not on bookmarks or re-lists that change nothing). */
@@ -176,7 +185,7 @@ export class SecretWatch {
     const timeout = AbortSignal.any([signal, AbortSignal.timeout(this.#opts.listTimeoutMs ?? 30_000)]);
     const list = await this.#api.listNamespacedSecret(
       { namespace: this.#opts.namespace, fieldSelector: this.#fieldSelector },
-      withSignal(timeout),
+      withSignal(timeout, this.#opts.httpApi),
     );
     const rv = list.metadata?.resourceVersion;
     if (rv === undefined || rv === '')

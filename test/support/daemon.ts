@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Test-only: runs bin/vsphere-cloud-controller-manager.js as a child process and collects its output.
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
+import { promisify } from 'node:util';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -89,4 +90,12 @@ export function startDaemon(args: readonly string[], env: Readonly<Record<string
       await stop();
     },
   };
+}
+
+/**
+ * Runs the daemon once with `--version` and waits for it, so every module it loads is in Node's
+ * compile cache, as after a container image build that warms it (docs/adr/0006).
+ */
+export async function warmDaemonCompileCache(signal: AbortSignal): Promise<void> {
+  await promisify(execFile)(process.execPath, [BIN, '--version'], { signal, timeout: 60_000 });
 }
