@@ -71,11 +71,27 @@ function needsKubernetes(config: CloudConfig): boolean {
   );
 }
 
-/** The kubeconfig kubectl would use ($KUBECONFIG, ~/.kube/config, or in-cluster). */
+/**
+ * The kubeconfig kubectl would use ($KUBECONFIG, ~/.kube/config, or in-cluster).
+ *
+ * @throws KubeConfigMissingError when none exists: client-node then falls back to
+ *   `http://localhost:8080`, which would only turn into a confusing connection error later.
+ */
 async function defaultKubeConfig(): Promise<KubeConfig> {
   // Loaded only when a Secret is configured, so other runs do not pay for the client's import.
-  const { KubeConfig: Config } = await import('@kubernetes/client-node');
+  const [{ KubeConfig: Config }, { KubeConfigMissingError }] = await Promise.all([
+    import('@kubernetes/client-node'),
+    import('../kube/kube-client.ts'),
+  ]);
   const kubeConfig = new Config();
   kubeConfig.loadFromDefault();
+  if (kubeConfig.getCurrentCluster()?.server === LOCALHOST_FALLBACK)
+    throw new KubeConfigMissingError(
+      'vCenter credentials come from a Kubernetes Secret, but no kubeconfig was found ($KUBECONFIG, ' +
+        '~/.kube/config) and this is not running in a cluster; set KUBECONFIG',
+    );
   return kubeConfig;
 }
+
+/** The server client-node's `loadFromDefault` invents when it finds no configuration at all. */
+const LOCALHOST_FALLBACK = 'http://localhost:8080';
