@@ -14,6 +14,7 @@ import { VSphereProvider } from '../provider/vsphere-provider.ts';
 import type { CcmOptions } from './flags.ts';
 import { startHttpServer, type HealthCheck, type RunningHttpServer } from './http-server.ts';
 import { createKubeLeaderElector, type LeaderElector } from './leader-election.ts';
+import { leaderGuardedWriter } from './leader-guarded-writer.ts';
 import { CcmMetrics, restOperation, restOutcome } from './metrics.ts';
 import { NodeControllers } from './node-controllers.ts';
 
@@ -188,7 +189,8 @@ async function runApp(parts: Parts, signal: AbortSignal): Promise<void> {
       controllers: options.controllers,
       cloud: running,
       reader: informer,
-      writer,
+      // With leader election, no write leaves once the lease may have passed to another process.
+      writer: elector === undefined ? writer : leaderGuardedWriter(writer, () => elector.holdsLease()),
       logger,
       workers: options.concurrentNodeSyncs,
       statusUpdateFrequencyMs: options.nodeStatusUpdateFrequencyMs,

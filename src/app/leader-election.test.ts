@@ -350,6 +350,21 @@ describe('LeaderElector', () => {
     await done;
   });
 
+  test('given a pause longer than the renew deadline should stop holding the lease before the loop notices', async () => {
+    const { clock, elector, outer, start } = setup();
+    const done = start();
+    await clock.advance(0);
+    await clock.advance(2_000);
+    assert.equal(elector.holdsLease(), true);
+    // The process was frozen: time moved, but no timer or renewal has run yet.
+    clock.t += 10_000;
+    assert.equal(elector.isLeader(), true);
+    assert.equal(elector.holdsLease(), false);
+    outer.abort();
+    await done;
+    assert.equal(elector.holdsLease(), false);
+  });
+
   test('given a second concurrent run should reject it', async () => {
     const { clock, elector, outer, start } = setup();
     const done = start();

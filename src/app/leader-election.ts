@@ -109,6 +109,17 @@ export class LeaderElector {
     return this.#leading;
   }
 
+  /**
+   * Whether a write made now is covered by this candidate's lease: leading, and the last
+   * successful renewal *started* less than the renew deadline ago. Unlike `isLeader`, this turns
+   * false the moment the process resumes from a pause longer than the deadline (SIGSTOP, a frozen
+   * VM, a stalled event loop), before the renew loop has run and noticed the loss, so callers
+   * can refuse writes that a new leader may be making at the same time.
+   */
+  holdsLease(): boolean {
+    return this.#leading && this.#clock.now() - this.#lastRenewAt < this.#renewDeadlineMs;
+  }
+
   /** The holder last observed on the Lease (`''` if none or not read yet). */
   observedLeader(): string {
     return this.#observed?.record.holderIdentity ?? '';
@@ -220,8 +231,11 @@ export class LeaderElector {
     while (!signal.aborted) {
       const round = clockDeadline(this.#clock, signal, this.#renewDeadlineMs, 'renew lease');
       let ok = false;
+      let attemptStartedAt = this.#clock.now();
       try {
         while (!round.signal.aborted) {
+          // The lease covers us from when the successful request was sent, not when it returned.
+          attemptStartedAt = this.#clock.now();
           ok = await this.#tryAcquireOrRenew(round.signal);
           this.#reportTransition(options);
           // Another valid holder means the lease is gone; waiting out the deadline changes nothing.
@@ -233,7 +247,7 @@ export class LeaderElector {
       }
       if (isAborted(signal)) return 'stopped';
       if (!ok) return 'lost';
-      this.#lastRenewAt = this.#clock.now();
+      this.#lastRenewAt = attemptStartedAt;
       try {
         await this.#clock.sleep(this.#retryMs, signal);
       } catch {
