@@ -21,8 +21,10 @@ export function nodesSection(outcome: NodesBenchOutcome, heading: string): strin
     'as `systemUUID`. It then lists the Nodes every 200 ms until every one has no uninitialized taint and ' +
     'the provider ID of its VM (checked). Round trips are the harness counters from daemon start to that ' +
     'moment; writes are the PATCH/PUT requests on `nodes` the API server answered; peak RSS is the ' +
-    "daemon's `VmHWM`. `bench/nodes-bench.ts` (`npm run bench -- --skip-nodes` leaves it out; " +
-    '`node bench/nodes-bench-main.ts [N]` runs it alone and prints JSON).';
+    "daemon's `VmHWM`. The daemon's compile cache is warmed first by one `--version` run, as a restarted " +
+    'pod or a warmed image has it; what drives its memory, and what was tried, is in ' +
+    '`docs/adr/0006-daemon-memory.md`. `bench/nodes-bench.ts` (`npm run bench -- --skip-nodes` leaves it ' +
+    'out; `node bench/nodes-bench-main.ts [N]` runs it alone and prints JSON).';
   if (!outcome.ran) return [`## ${heading}`, intro, `Not run: ${outcome.reason}.`].join('\n\n');
   const runs = outcome.runs;
   return [
