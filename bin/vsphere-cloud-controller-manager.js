@@ -16,5 +16,10 @@ setFlagsFromString('--semi-space-growth-factor=1');
 // read-only file system only disables the cache.
 enableCompileCache();
 
+// The daemon uses client-node's KubeConfig and Watch but not its generated API layer; keep that
+// layer from being loaded at all (src/kube/client-node-trim.ts).
+const { trimClientNodeImports } = await import('../src/kube/client-node-trim.ts');
+trimClientNodeImports();
+
 const { main } = await import('../src/main.ts');
 process.exitCode = await main(process.argv.slice(2));

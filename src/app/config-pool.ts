@@ -80,7 +80,7 @@ function needsKubernetes(config: CloudConfig): boolean {
 async function defaultKubeConfig(): Promise<KubeConfig> {
   // Loaded only when a Secret is configured, so other runs do not pay for the client's import.
   const [{ KubeConfig: Config }, { KubeConfigMissingError }] = await Promise.all([
-    import('@kubernetes/client-node'),
+    import('../kube/client-node.ts'),
     import('../kube/kube-client.ts'),
   ]);
   const kubeConfig = new Config();

@@ -3,17 +3,11 @@
  * The narrow Lease store a leader elector needs (read, create, compare-and-swap update), and its
  * implementation over coordination.k8s.io/v1 with client-node.
  */
-import {
-  ApiException,
-  CoordinationV1Api,
-  V1MicroTime,
-  type HttpLibrary,
-  type KubeConfig,
-  type V1Lease,
-} from '@kubernetes/client-node';
+import type { HttpLibrary, KubeConfig } from '@kubernetes/client-node';
+import { ApiException, createConfiguration } from '../kube/client-node.ts';
 import { CcmError } from '../lib/errors.ts';
 import { parseBody, statusText } from '../kube/api-status.ts';
-import { withSignal } from '../kube/call-options.ts';
+import { KubeRest } from '../kube/kube-rest.ts';
 
 /** The election fields of a Lease's spec, as the elector reasons about them. */
 export interface LeaseRecord {
@@ -66,9 +60,9 @@ function toDate(v: unknown): Date | undefined {
   return d === undefined || Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-function toMicroTime(d: Date | undefined): V1MicroTime | undefined {
-  // Only V1MicroTime serialises with the six fraction digits the apiserver requires.
-  return d === undefined ? undefined : new V1MicroTime(d.getTime());
+/** metav1.MicroTime: the API server rejects a Lease time without six fraction digits. */
+function toMicroTime(d: Date | undefined): string | undefined {
+  return d === undefined ? undefined : d.toISOString().replace(/Z$/, '000Z');
 }
 
 /** The parts of an API Lease that are read (client-node `V1Lease` fits; times may be strings). */
@@ -100,17 +94,29 @@ export function observedFromLease(lease: LeaseView): ObservedLease {
   };
 }
 
+/** A coordination.k8s.io/v1 Lease as sent to the API server. */
+export interface LeaseBody {
+  readonly apiVersion: 'coordination.k8s.io/v1';
+  readonly kind: 'Lease';
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly resourceVersion?: string };
+  readonly spec: {
+    readonly holderIdentity: string;
+    readonly leaseDurationSeconds: number;
+    readonly leaseTransitions: number;
+    readonly acquireTime?: string;
+    readonly renewTime?: string;
+  };
+}
+
 /** The Lease body for `record`; MicroTimes carry six fraction digits, durations are integers. */
 export function leaseFromRecord(
   name: string,
   namespace: string,
   record: LeaseRecord,
   resourceVersion?: string,
-): V1Lease {
+): LeaseBody {
   const acquireTime = toMicroTime(record.acquireTime);
   const renewTime = toMicroTime(record.renewTime);
-  /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
-     client-node's model classes are plain data; the serializer reads the fields only. */
   return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
@@ -123,15 +129,13 @@ export function leaseFromRecord(
       ...(renewTime === undefined ? {} : { renewTime }),
     },
   };
-  /* eslint-enable @typescript-eslint/no-unsafe-class-instance-assignment */
 }
 
 /** {@link LeaseClient} for one `coordination.k8s.io/v1` Lease, through client-node. */
 export class KubeLeaseClient implements LeaseClient {
-  readonly #api: CoordinationV1Api;
+  readonly #rest: KubeRest;
   readonly #name: string;
   readonly #namespace: string;
-  readonly #httpApi: HttpLibrary | undefined;
 
   /** `httpApi`: the library to send through (default: client-node's own, one connection per call). */
   constructor(
@@ -139,8 +143,8 @@ export class KubeLeaseClient implements LeaseClient {
     lease: { readonly name: string; readonly namespace: string },
     httpApi?: HttpLibrary,
   ) {
-    this.#api = kubeConfig.makeApiClient(CoordinationV1Api);
-    this.#httpApi = httpApi;
+    // Without the daemon's pooled library, client-node's own one (a connection per call) serves.
+    this.#rest = new KubeRest({ kubeConfig, http: httpApi ?? createConfiguration().httpApi });
     this.#name = lease.name;
     this.#namespace = lease.namespace;
   }
@@ -151,10 +155,11 @@ export class KubeLeaseClient implements LeaseClient {
 
   async get(options: LeaseCallOptions): Promise<ObservedLease | undefined> {
     try {
-      const lease = await this.#api.readNamespacedLease(
-        { name: this.#name, namespace: this.#namespace },
-        withSignal(options.signal, this.#httpApi),
-      );
+      const lease = await this.#rest.request<LeaseView>({
+        method: 'GET',
+        path: this.#path(),
+        signal: options.signal,
+      });
       return observedFromLease(lease);
     } catch (err) {
       if (err instanceof ApiException && (err as ApiException<unknown>).code === 404) return undefined;
@@ -164,10 +169,12 @@ export class KubeLeaseClient implements LeaseClient {
 
   async create(record: LeaseRecord, options: LeaseCallOptions): Promise<ObservedLease> {
     try {
-      const lease = await this.#api.createNamespacedLease(
-        { namespace: this.#namespace, body: leaseFromRecord(this.#name, this.#namespace, record) },
-        withSignal(options.signal, this.#httpApi),
-      );
+      const lease = await this.#rest.request<LeaseView>({
+        method: 'POST',
+        path: this.#path(false),
+        body: leaseFromRecord(this.#name, this.#namespace, record),
+        signal: options.signal,
+      });
       return observedFromLease(lease);
     } catch (err) {
       throw this.#wrap('create', err);
@@ -181,14 +188,21 @@ export class KubeLeaseClient implements LeaseClient {
   ): Promise<ObservedLease> {
     try {
       const body = leaseFromRecord(this.#name, this.#namespace, record, resourceVersion);
-      const lease = await this.#api.replaceNamespacedLease(
-        { name: this.#name, namespace: this.#namespace, body },
-        withSignal(options.signal, this.#httpApi),
-      );
+      const lease = await this.#rest.request<LeaseView>({
+        method: 'PUT',
+        path: this.#path(),
+        body,
+        signal: options.signal,
+      });
       return observedFromLease(lease);
     } catch (err) {
       throw this.#wrap('update', err);
     }
+  }
+
+  #path(named = true): string {
+    const base = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(this.#namespace)}/leases`;
+    return named ? `${base}/${encodeURIComponent(this.#name)}` : base;
   }
 
   #wrap(verb: string, err: unknown): CcmError {

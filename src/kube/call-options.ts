@@ -1,36 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-import {
-  Observable,
-  type ConfigurationOptions,
-  type HttpLibrary,
-  type ResponseContext,
-} from '@kubernetes/client-node';
+import type { HttpLibrary, ResponseContext } from '@kubernetes/client-node';
+import { Observable } from './client-node.ts';
 import {
   kubeErrorCode,
   kubeRequestResource,
   kubeRequestVerb,
   type KubeRequestObserver,
 } from './request-verb.ts';
-
-/**
- * Per-call options that make the generated client honour an AbortSignal, and send through
- * `httpApi` when given (the process's pooled, observed library: `KubeClient.http`).
- */
-export function withSignal(signal: AbortSignal, httpApi?: HttpLibrary): ConfigurationOptions {
-  return {
-    ...(httpApi === undefined ? {} : { httpApi }),
-    middleware: [
-      {
-        pre: (ctx) => {
-          ctx.setSignal(signal);
-          return new Observable(Promise.resolve(ctx));
-        },
-        post: (res) => new Observable(Promise.resolve(res)),
-      },
-    ],
-    middlewareMergeStrategy: 'append',
-  };
-}
 
 /**
  * `inner` with every request reported to `onRequest` once it ends: verb and resource from the

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import { ApiException, PatchStrategy, setHeaderOptions, type CoreV1Event } from '@kubernetes/client-node';
+import { ApiException } from './client-node.ts';
+import { PATCH_TYPE } from './kube-rest.ts';
 import type { NodeEvent } from '../controllers/node/node-ports.ts';
 import { withTimeout } from '../lib/abort.ts';
 import type { KubeClient } from './kube-client.ts';
@@ -86,10 +87,13 @@ export class EventRecorder {
     const { client } = this.#opts;
     const body = { count: seen.count + 1, lastTimestamp: metaTime(now) };
     try {
-      await client.core.patchNamespacedEvent(
-        { name: seen.name, namespace: this.#namespace, body },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch, client.callOptions(signal)),
-      );
+      await client.rest.request<unknown>({
+        method: 'PATCH',
+        path: `${this.#eventsPath()}/${encodeURIComponent(seen.name)}`,
+        body,
+        contentType: PATCH_TYPE.merge,
+        signal,
+      });
     } catch (err) {
       if (err instanceof ApiException && (err as ApiException<unknown>).code === 404) return false;
       throw err;
@@ -99,15 +103,20 @@ export class EventRecorder {
     return true;
   }
 
+  #eventsPath(): string {
+    return `/api/v1/namespaces/${encodeURIComponent(this.#namespace)}/events`;
+  }
+
   async #create(key: string, event: NodeEvent, now: Date, signal: AbortSignal): Promise<void> {
     const { client } = this.#opts;
     // Nanoseconds as client-go names Events; the sequence keeps same-millisecond names apart.
     this.#sequence = (this.#sequence + 1) % 1_000_000;
     const nanos = BigInt(now.getTime()) * 1_000_000n + BigInt(this.#sequence);
     const name = `${event.node.name}.${nanos.toString(16)}`;
-    /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
-       client-node's model classes are plain data; the serializer reads the fields only. */
-    const body: CoreV1Event = {
+    // A core/v1 Event as the API server takes it (timestamps as metav1.Time strings).
+    const body = {
+      apiVersion: 'v1',
+      kind: 'Event',
       metadata: { name, namespace: this.#namespace },
       involvedObject: {
         kind: 'Node',
@@ -121,11 +130,10 @@ export class EventRecorder {
       source: { component: this.#opts.component },
       reportingComponent: this.#opts.component,
       count: 1,
-      firstTimestamp: now,
-      lastTimestamp: now,
+      firstTimestamp: metaTime(now),
+      lastTimestamp: metaTime(now),
     };
-    /* eslint-enable @typescript-eslint/no-unsafe-class-instance-assignment */
-    await client.core.createNamespacedEvent({ namespace: this.#namespace, body }, client.callOptions(signal));
+    await client.rest.request<unknown>({ method: 'POST', path: this.#eventsPath(), body, signal });
     this.#tracked.delete(key);
     this.#tracked.set(key, { name, count: 1, lastMs: now.getTime() });
     // Map order is insertion order: the first key is the least recently created.

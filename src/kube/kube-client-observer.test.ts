@@ -2,10 +2,16 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { KubeConfig, PatchStrategy, V1Node, V1ObjectMeta, setHeaderOptions } from '@kubernetes/client-node';
+import { KubeConfig } from './client-node.ts';
 import { startKubeApi, type KubeApiFixture } from '../../test/support/kube-apiserver.ts';
 import { KubeClient } from './kube-client.ts';
+import { PATCH_TYPE } from './kube-rest.ts';
 import type { KubeRequestRecord } from './request-verb.ts';
+
+interface NodeList {
+  readonly metadata: { readonly resourceVersion: string };
+  readonly items: readonly unknown[];
+}
 
 /** A KubeConfig for a port nothing listens on (taken, then closed). */
 async function deadKubeConfig(): Promise<KubeConfig> {
@@ -39,18 +45,19 @@ describe('KubeClient onRequest', () => {
     const seen: KubeRequestRecord[] = [];
     const client = new KubeClient({ kubeConfig: kube.kubeConfig, onRequest: (r) => seen.push(r) });
     const signal = AbortSignal.timeout(5_000);
-    const node = Object.assign(new V1Node(), {
-      metadata: Object.assign(new V1ObjectMeta(), { name: 'obs-1' }),
+    const nodes = '/api/v1/nodes';
+    await client.rest.request({ method: 'POST', path: nodes, body: { metadata: { name: 'obs-1' } }, signal });
+    await client.rest.request({ method: 'GET', path: nodes, signal });
+    await client.rest.request({ method: 'GET', path: `${nodes}/obs-1`, signal });
+    await client.rest.request({
+      method: 'PATCH',
+      path: `${nodes}/obs-1/status`,
+      body: { status: { addresses: [{ type: 'Hostname', address: 'obs-1' }] } },
+      contentType: PATCH_TYPE.merge,
+      signal,
     });
-    await client.core.createNode({ body: node }, client.callOptions(signal));
-    await client.core.listNode({}, client.callOptions(signal));
-    await client.core.readNode({ name: 'obs-1' }, client.callOptions(signal));
-    await client.core.patchNodeStatus(
-      { name: 'obs-1', body: { status: { addresses: [{ type: 'Hostname', address: 'obs-1' }] } } },
-      setHeaderOptions('Content-Type', PatchStrategy.MergePatch, client.callOptions(signal)),
-    );
-    await assert.rejects(client.core.readNode({ name: 'absent' }, client.callOptions(signal)));
-    await client.core.deleteNode({ name: 'obs-1' }, client.callOptions(signal));
+    await assert.rejects(client.rest.request({ method: 'GET', path: `${nodes}/absent`, signal }));
+    await client.rest.request({ method: 'DELETE', path: `${nodes}/obs-1`, signal });
     assert.deepEqual(seen.map(brief), [
       'POST nodes 201',
       'LIST nodes 200',
@@ -65,11 +72,15 @@ describe('KubeClient onRequest', () => {
   test('given a watch, should report one WATCH with 200 once the stream is open', async () => {
     const seen: KubeRequestRecord[] = [];
     const client = new KubeClient({ kubeConfig: kube.kubeConfig, onRequest: (r) => seen.push(r) });
-    const list = await client.core.listNode({}, client.callOptions(AbortSignal.timeout(5_000)));
+    const list = await client.rest.request<NodeList>({
+      method: 'GET',
+      path: '/api/v1/nodes',
+      signal: AbortSignal.timeout(5_000),
+    });
     const ended = Promise.withResolvers<unknown>();
     const controller = await client.watch(
       '/api/v1/nodes',
-      { resourceVersion: list.metadata?.resourceVersion },
+      { resourceVersion: list.metadata.resourceVersion },
       () => undefined,
       ended.resolve,
     );
@@ -82,7 +93,9 @@ describe('KubeClient onRequest', () => {
   test('given an unreachable API server, should report the call and the watch with code error', async () => {
     const seen: KubeRequestRecord[] = [];
     const client = new KubeClient({ kubeConfig: await deadKubeConfig(), onRequest: (r) => seen.push(r) });
-    await assert.rejects(client.core.listNode({}, client.callOptions(AbortSignal.timeout(5_000))));
+    await assert.rejects(
+      client.rest.request({ method: 'GET', path: '/api/v1/nodes', signal: AbortSignal.timeout(5_000) }),
+    );
     const ended = Promise.withResolvers<unknown>();
     await client.watch('/api/v1/nodes', {}, () => undefined, ended.resolve);
     assert.ok((await ended.promise) instanceof Error);
@@ -96,7 +109,11 @@ describe('KubeClient onRequest', () => {
         throw new Error('observer broke');
       },
     });
-    const list = await client.core.listNode({}, client.callOptions(AbortSignal.timeout(5_000)));
+    const list = await client.rest.request<NodeList>({
+      method: 'GET',
+      path: '/api/v1/nodes',
+      signal: AbortSignal.timeout(5_000),
+    });
     assert.ok(Array.isArray(list.items));
   });
 });

@@ -103,7 +103,7 @@ describe('KubeClient rate limit', () => {
         },
       });
       const signal = AbortSignal.timeout(5000);
-      for (let i = 0; i < 3; i++) await client.core.listNode({}, client.callOptions(signal));
+      for (let i = 0; i < 3; i++) await client.rest.request({ method: 'GET', path: '/api/v1/nodes', signal });
       assert.deepEqual(sleeps, [100]);
       assert.equal(kube.requestLog.count({ verb: 'list', resource: 'nodes' }), 3);
     } finally {
@@ -116,9 +116,9 @@ describe('KubeClient rate limit', () => {
     try {
       const client = new KubeClient({ kubeConfig: kube.kubeConfig, qps: 0.001, burst: 1 });
       const signal = AbortSignal.timeout(5000);
-      await client.core.listNode({}, client.callOptions(signal));
+      await client.rest.request({ method: 'GET', path: '/api/v1/nodes', signal });
       const waiting = new AbortController();
-      const call = client.core.listNode({}, client.callOptions(waiting.signal));
+      const call = client.rest.request({ method: 'GET', path: '/api/v1/nodes', signal: waiting.signal });
       waiting.abort(new Error('stop'));
       await assert.rejects(call, /stop/);
       assert.equal(kube.requestLog.count({ verb: 'list', resource: 'nodes' }), 1);

@@ -1,17 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 import { existsSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
-import {
-  CoreV1Api,
-  KubeConfig,
-  Observable,
-  Watch,
-  type Cluster,
-  type ConfigurationOptions,
-  type HttpLibrary,
-} from '@kubernetes/client-node';
+import type { Cluster, HttpLibrary } from '@kubernetes/client-node';
 import { CcmError } from '../lib/errors.ts';
 import { observedHttpApi } from './call-options.ts';
+import { KubeConfig, Watch } from './client-node.ts';
+import { KubeRest } from './kube-rest.ts';
 import { PooledHttpLibrary } from './pooled-http.ts';
 import { TokenBucket, type Clock, type Sleep } from './rate-limiter.ts';
 import { kubeErrorCode, kubeRequestResource, type KubeRequestObserver } from './request-verb.ts';
@@ -117,7 +111,7 @@ export interface KubeClientOptions {
   readonly clock?: Clock;
   readonly sleep?: Sleep;
   /**
-   * Told about every request made through `callOptions` and `watch` once it has a status (or
+   * Told about every request made through `rest` and `watch` once it has a status (or
    * failed without one), for metrics. Must be cheap; an exception from it is ignored.
    */
   readonly onRequest?: KubeRequestObserver;
@@ -127,19 +121,19 @@ export interface KubeClientOptions {
 export type WatchQuery = Record<string, string | number | boolean | undefined>;
 
 /**
- * The typed core/v1 client plus the client-side rate limit shared by every request this process
- * makes, as client-go's QPS/burst. The limit is a per-call client-node middleware: each call
- * passes `callOptions(signal)`, whose `pre` hook waits for a token and then binds the signal.
- * Watch requests bypass the generated client, so their owner calls `throttle` before each one
- * and starts them with `watch`. Every request of both kinds is reported to `onRequest`.
+ * The daemon's Kubernetes client: `rest` for every request (JSON over one pooled connection, see
+ * `KubeRest`), behind the client-side rate limit shared by every request this process makes, as
+ * client-go's QPS/burst. Watch requests are started with `watch`, after `throttle`. Every request
+ * of both kinds is reported to `onRequest`.
  */
 export class KubeClient {
   readonly kubeConfig: KubeConfig;
-  readonly core: CoreV1Api;
+  /** Rate-limited requests; each waits for a token first. */
+  readonly rest: KubeRest;
   readonly #bucket: TokenBucket;
   /**
-   * The HTTP library every generated-client call of this process should use: one pooled
-   * connection per API server, observed by `onRequest`. Pass it to `withSignal` elsewhere.
+   * The HTTP library every request of this process should use: one pooled connection per API
+   * server, observed by `onRequest`. Give it to other `KubeRest`s (Lease, Secret watch).
    */
   readonly http: HttpLibrary;
   readonly #onRequest: KubeRequestObserver | undefined;
@@ -147,7 +141,6 @@ export class KubeClient {
 
   constructor(options: KubeClientOptions) {
     this.kubeConfig = options.kubeConfig;
-    this.core = options.kubeConfig.makeApiClient(CoreV1Api);
     this.#bucket = new TokenBucket({
       qps: options.qps ?? 20,
       burst: options.burst ?? 30,
@@ -157,6 +150,11 @@ export class KubeClient {
     this.#onRequest = options.onRequest;
     this.#pool = new PooledHttpLibrary(options.kubeConfig);
     this.http = options.onRequest === undefined ? this.#pool : observedHttpApi(this.#pool, options.onRequest);
+    this.rest = new KubeRest({
+      kubeConfig: options.kubeConfig,
+      http: this.http,
+      beforeEach: (signal) => this.#bucket.take({ signal }),
+    });
   }
 
   /** Closes the pooled API-server connections; call once every user of `http` has stopped. */
@@ -167,29 +165,6 @@ export class KubeClient {
   /** Waits for a rate-limit token; rejects with the signal's reason when it aborts first. */
   throttle(signal: AbortSignal): Promise<void> {
     return this.#bucket.take({ signal });
-  }
-
-  /**
-   * Per-call options that wait for a token and make the request honour `signal`. Chain with
-   * `setHeaderOptions(key, value, client.callOptions(signal))` to add headers.
-   */
-  callOptions(signal: AbortSignal): ConfigurationOptions {
-    return {
-      middleware: [
-        {
-          pre: (ctx) =>
-            new Observable(
-              this.#bucket.take({ signal }).then(() => {
-                ctx.setSignal(signal);
-                return ctx;
-              }),
-            ),
-          post: (res) => new Observable(Promise.resolve(res)),
-        },
-      ],
-      middlewareMergeStrategy: 'append',
-      httpApi: this.http,
-    };
   }
 
   /**

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { ApiException } from '@kubernetes/client-node';
+import { ApiException } from './client-node.ts';
 import type { KubeNode } from '../controllers/node/kube-node.ts';
 import type { NodeReader } from '../controllers/node/node-ports.ts';
 import { abortableDelay } from '../lib/abort.ts';
@@ -179,16 +179,18 @@ export class NodeInformer implements NodeReader {
     let rv: string | undefined;
     do {
       const timeout = AbortSignal.any([signal, AbortSignal.timeout(this.#opts.listTimeoutMs ?? 30_000)]);
-      const page = await client.core.listNode(
-        { limit: this.#opts.pageSize ?? 500, ...(next === undefined ? {} : { _continue: next }) },
-        client.callOptions(timeout),
-      );
+      const page = await client.rest.request<NodeListPage>({
+        method: 'GET',
+        path: '/api/v1/nodes',
+        query: { limit: this.#opts.pageSize ?? 500, continue: next },
+        signal: timeout,
+      });
       for (const item of page.items) {
         const name = item.metadata?.name;
         if (name !== undefined) fresh.set(name, trimNode(item));
       }
       rv = page.metadata?.resourceVersion;
-      next = page.metadata?._continue === '' ? undefined : page.metadata?._continue;
+      next = page.metadata?.continue === '' ? undefined : page.metadata?.continue;
     } while (next !== undefined);
     if (rv === undefined || rv === '') throw new NodeInformerError('the Node list has no resourceVersion');
     this.#replace(fresh);
@@ -296,4 +298,10 @@ function toInformerError(err: unknown): NodeInformerError {
   if (status !== undefined)
     return new NodeInformerError(`watch of nodes: HTTP ${status} ${reason}`, { cause: err, status });
   return new NodeInformerError(`nodes: Kubernetes API unreachable: ${reason}`, { cause: err });
+}
+
+/** A page of `GET /api/v1/nodes` as the API server sends it. */
+interface NodeListPage {
+  readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string };
+  readonly items: readonly { readonly metadata?: { readonly name?: string } }[];
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import { ApiException, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { ApiException } from './client-node.ts';
+import { PATCH_TYPE } from './kube-rest.ts';
 import type { KubeNode } from '../controllers/node/kube-node.ts';
 import type {
   NodeEvent,
@@ -64,11 +65,14 @@ export class KubeNodeWriter implements NodeWriter {
   /** @throws NodeNotFoundError, NodeConflictError or NodeWriteError. */
   async patchNodeStatus(name: string, patch: NodeStatusPatch, options: WriteOptions): Promise<KubeNode> {
     const { body } = buildAddressesPatch(patch.addresses);
-    const node = await this.#call(`patch status of node ${name}`, options, (opts) =>
-      this.#client.core.patchNodeStatus(
-        { name, body },
-        setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch, opts),
-      ),
+    const node = await this.#call(`patch status of node ${name}`, options, (signal) =>
+      this.#client.rest.request<unknown>({
+        method: 'PATCH',
+        path: `/api/v1/nodes/${encodeURIComponent(name)}/status`,
+        body,
+        contentType: PATCH_TYPE.strategic,
+        signal,
+      }),
     );
     return trimNode(node);
   }
@@ -80,11 +84,14 @@ export class KubeNodeWriter implements NodeWriter {
     const spec: Record<string, unknown> = {};
     if (patch.providerID !== undefined) spec['providerID'] = patch.providerID;
     if (patch.taints !== undefined) spec['taints'] = patch.taints;
-    await this.#call(`patch node ${name}`, options, (opts) =>
-      this.#client.core.patchNode(
-        { name, body: { metadata, spec } },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch, opts),
-      ),
+    await this.#call(`patch node ${name}`, options, (signal) =>
+      this.#client.rest.request<unknown>({
+        method: 'PATCH',
+        path: `/api/v1/nodes/${encodeURIComponent(name)}`,
+        body: { metadata, spec },
+        contentType: PATCH_TYPE.merge,
+        signal,
+      }),
     );
   }
 
@@ -94,12 +101,17 @@ export class KubeNodeWriter implements NodeWriter {
    */
   async deleteNode(node: NodeRef, options: WriteOptions): Promise<void> {
     try {
-      await this.#call(`delete node ${node.name}`, options, (opts) =>
-        this.#client.core.deleteNode(
-          // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- plain model data
-          { name: node.name, body: node.uid === undefined ? {} : { preconditions: { uid: node.uid } } },
-          opts,
-        ),
+      await this.#call(`delete node ${node.name}`, options, (signal) =>
+        this.#client.rest.request<unknown>({
+          method: 'DELETE',
+          path: `/api/v1/nodes/${encodeURIComponent(node.name)}`,
+          body: {
+            kind: 'DeleteOptions',
+            apiVersion: 'v1',
+            ...(node.uid === undefined ? {} : { preconditions: { uid: node.uid } }),
+          },
+          signal,
+        }),
       );
     } catch (err) {
       if (err instanceof NodeNotFoundError) return;
@@ -112,13 +124,9 @@ export class KubeNodeWriter implements NodeWriter {
     return this.#events.record(event, options);
   }
 
-  async #call<T>(
-    what: string,
-    options: WriteOptions,
-    send: (opts: ReturnType<KubeClient['callOptions']>) => Promise<T>,
-  ): Promise<T> {
+  async #call<T>(what: string, options: WriteOptions, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
     try {
-      return await send(this.#client.callOptions(withTimeout(options.signal, this.#timeoutMs)));
+      return await send(withTimeout(options.signal, this.#timeoutMs));
     } catch (err) {
       throw toWriteError(what, err);
     }

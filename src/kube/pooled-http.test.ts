@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig, createConfiguration } from './client-node.ts';
 import { readTlsFixtures, startTlsServer, type TlsTestServer } from '../../test/support/tls-server.ts';
-import { withSignal } from './call-options.ts';
+import { KubeRest } from './kube-rest.ts';
 import { PooledHttpLibrary } from './pooled-http.ts';
 
+const LIST = { method: 'GET', path: '/api/v1/nodes' } as const;
 const NODE_LIST = JSON.stringify({
   apiVersion: 'v1',
   kind: 'NodeList',
@@ -27,6 +28,10 @@ function kubeConfigFor(server: TlsTestServer, caCert: string, token: string): Ku
   return kc;
 }
 
+interface NodeList {
+  readonly metadata: { readonly resourceVersion: string };
+}
+
 describe('PooledHttpLibrary', () => {
   let server: TlsTestServer;
   let caCert: string;
@@ -43,16 +48,18 @@ describe('PooledHttpLibrary', () => {
   });
   after(() => server.close());
 
-  it('given twenty sequential calls of the generated client, should reuse its pooled connections and send the token on each', async () => {
+  it('given twenty sequential requests, should reuse its pooled connections and send the token on each', async () => {
     const kc = kubeConfigFor(server, caCert, 'tok-1');
     const http = new PooledHttpLibrary(kc);
-    const api = kc.makeApiClient(CoreV1Api);
     const before = server.tcpConnections;
     const seen = server.requests.length;
     try {
       for (let i = 0; i < 20; i++) {
-        const list = await api.listNode({}, withSignal(AbortSignal.timeout(5_000), http));
-        assert.equal(list.metadata?.resourceVersion, '7');
+        const list = await new KubeRest({ kubeConfig: kc, http }).request<NodeList>({
+          ...LIST,
+          signal: AbortSignal.timeout(5_000),
+        });
+        assert.equal(list.metadata.resourceVersion, '7');
       }
     } finally {
       await http.close();
@@ -66,21 +73,29 @@ describe('PooledHttpLibrary', () => {
 
   it("given client-node's own library, should open a connection per call (the reason this class exists)", async () => {
     const kc = kubeConfigFor(server, caCert, 'tok-1');
-    const api = kc.makeApiClient(CoreV1Api);
     const before = server.tcpConnections;
-    for (let i = 0; i < 3; i++) await api.listNode({}, withSignal(AbortSignal.timeout(5_000)));
+    for (let i = 0; i < 3; i++)
+      await new KubeRest({ kubeConfig: kc, http: createConfiguration().httpApi }).request({
+        ...LIST,
+        signal: AbortSignal.timeout(5_000),
+      });
     assert.equal(server.tcpConnections - before, 3);
   });
 
   it('given a token changed in the KubeConfig, should send the new one on the next call over the same pool', async () => {
     const kc = kubeConfigFor(server, caCert, 'tok-1');
     const http = new PooledHttpLibrary(kc);
-    const api = kc.makeApiClient(CoreV1Api);
     try {
-      await api.listNode({}, withSignal(AbortSignal.timeout(5_000), http));
+      await new KubeRest({ kubeConfig: kc, http }).request<NodeList>({
+        ...LIST,
+        signal: AbortSignal.timeout(5_000),
+      });
       kc.users = kc.users.map((u) => ({ ...u, token: 'tok-2' }));
       const seen = server.requests.length;
-      await api.listNode({}, withSignal(AbortSignal.timeout(5_000), http));
+      await new KubeRest({ kubeConfig: kc, http }).request<NodeList>({
+        ...LIST,
+        signal: AbortSignal.timeout(5_000),
+      });
       assert.equal(server.requests[seen]?.headers.authorization, 'Bearer tok-2');
     } finally {
       await http.close();
@@ -91,9 +106,13 @@ describe('PooledHttpLibrary', () => {
     const tls = await readTlsFixtures();
     const kc = kubeConfigFor(server, tls.impostorCert, 'tok-1');
     const http = new PooledHttpLibrary(kc);
-    const api = kc.makeApiClient(CoreV1Api);
     try {
-      await assert.rejects(api.listNode({}, withSignal(AbortSignal.timeout(5_000), http)));
+      await assert.rejects(
+        new KubeRest({ kubeConfig: kc, http }).request<NodeList>({
+          ...LIST,
+          signal: AbortSignal.timeout(5_000),
+        }),
+      );
     } finally {
       await http.close();
     }
@@ -103,7 +122,12 @@ describe('PooledHttpLibrary', () => {
     const kc = kubeConfigFor(server, caCert, 'tok-1');
     const http = new PooledHttpLibrary(kc);
     await http.close();
-    const api = kc.makeApiClient(CoreV1Api);
-    await assert.rejects(api.listNode({}, withSignal(AbortSignal.timeout(5_000), http)), /closed/);
+    await assert.rejects(
+      new KubeRest({ kubeConfig: kc, http }).request<NodeList>({
+        ...LIST,
+        signal: AbortSignal.timeout(5_000),
+      }),
+      /closed/,
+    );
   });
 });

@@ -1,14 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { ConnectionOptions } from 'node:tls';
-import {
-  Observable,
-  ResponseContext,
-  createConfiguration,
-  type HttpLibrary,
-  type KubeConfig,
-  type RequestContext,
-} from '@kubernetes/client-node';
+import type { HttpLibrary, KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { Agent, fetch } from 'undici';
+import { Observable, ResponseContext, createConfiguration } from './client-node.ts';
 
 /** Idle keep-alive connections are closed after this long (client-go keeps them 90 s). */
 const KEEP_ALIVE_TIMEOUT_MS = 60_000;

@@ -1,12 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import {
-  ApiException,
-  CoreV1Api,
-  Watch,
-  type HttpLibrary,
-  type KubeConfig,
-  type V1Secret,
-} from '@kubernetes/client-node';
+import type { HttpLibrary, KubeConfig, V1Secret } from '@kubernetes/client-node';
 import { abortableDelay } from '../lib/abort.ts';
 import { CcmError } from '../lib/errors.ts';
 import {
@@ -18,7 +11,8 @@ import {
   statusCode,
   statusText,
 } from './api-status.ts';
-import { withSignal } from './call-options.ts';
+import { ApiException, Watch, createConfiguration } from './client-node.ts';
+import { KubeRest } from './kube-rest.ts';
 
 /** What the watch knows about the Secret. `data` holds the API's base64 values, undecoded. */
 export type SecretSnapshot =
@@ -84,7 +78,7 @@ const MIN_HEALTHY_WATCH_MS = 1_000;
  */
 export class SecretWatch {
   readonly #opts: SecretWatchOptions;
-  readonly #api: CoreV1Api;
+  readonly #rest: KubeRest;
   readonly #path: string;
   readonly #fieldSelector: string;
   #snapshot: SecretSnapshot | undefined;
@@ -95,7 +89,11 @@ export class SecretWatch {
 
   constructor(options: SecretWatchOptions) {
     this.#opts = options;
-    this.#api = options.kubeConfig.makeApiClient(CoreV1Api);
+    this.#rest = new KubeRest({
+      kubeConfig: options.kubeConfig,
+      // Without the daemon's pooled library, client-node's own one (a connection per call) serves.
+      http: options.httpApi ?? createConfiguration().httpApi,
+    });
     this.#path = `/api/v1/namespaces/${encodeURIComponent(options.namespace)}/secrets`;
     this.#fieldSelector = `metadata.name=${options.name}`;
   }
@@ -183,10 +181,12 @@ export class SecretWatch {
 
   async #list(signal: AbortSignal): Promise<string> {
     const timeout = AbortSignal.any([signal, AbortSignal.timeout(this.#opts.listTimeoutMs ?? 30_000)]);
-    const list = await this.#api.listNamespacedSecret(
-      { namespace: this.#opts.namespace, fieldSelector: this.#fieldSelector },
-      withSignal(timeout, this.#opts.httpApi),
-    );
+    const list = await this.#rest.request<SecretList>({
+      method: 'GET',
+      path: this.#path,
+      query: { fieldSelector: this.#fieldSelector },
+      signal: timeout,
+    });
     const rv = list.metadata?.resourceVersion;
     if (rv === undefined || rv === '')
       throw new SecretWatchError(
@@ -309,4 +309,10 @@ function toWatchError(err: unknown, secret: string): SecretWatchError {
     });
   const reason = err instanceof Error ? err.message : String(err);
   return new SecretWatchError(`secret ${secret}: Kubernetes API unreachable: ${reason}`, { cause: err });
+}
+
+/** `GET …/secrets` as the API server sends it. */
+interface SecretList {
+  readonly metadata?: { readonly resourceVersion?: string };
+  readonly items: readonly V1Secret[];
 }

@@ -3,7 +3,7 @@
    client-node's model classes are plain data; these tests send object literals as real callers do. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PatchStrategy, setHeaderOptions, type V1Node } from '@kubernetes/client-node';
+import { CoreV1Api, PatchStrategy, setHeaderOptions, type V1Node } from '@kubernetes/client-node';
 import { CloudNodeController } from '../../src/controllers/node/node-controller.ts';
 import { UNINITIALIZED_TAINT_KEY } from '../../src/controllers/node/well-known.ts';
 import { EventRecorder, type EventLogger } from '../../src/kube/event-recorder.ts';
@@ -90,8 +90,13 @@ async function withHarness(
 
 const opts = (): { signal: AbortSignal } => ({ signal: AbortSignal.timeout(5000) });
 
+/** Test-side writes go through client-node's typed API, as another client's would. */
+function coreOf(client: KubeClient): CoreV1Api {
+  return client.kubeConfig.makeApiClient(CoreV1Api);
+}
+
 async function createNode(client: KubeClient, body: V1Node): Promise<V1Node> {
-  return client.core.createNode({ body }, client.callOptions(AbortSignal.timeout(5000)));
+  return coreOf(client).createNode({ body });
 }
 
 describe('NodeInformer against the in-memory API server', () => {
@@ -118,11 +123,11 @@ describe('NodeInformer against the in-memory API server', () => {
         assert.equal('images' in (cached['status'] ?? {}), false);
 
         await createNode(client, { metadata: { name: 'n2' } });
-        await client.core.patchNode(
+        await coreOf(client).patchNode(
           { name: 'n2', body: { metadata: { labels: { a: 'b' } } } },
-          mergePatch(client),
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
         );
-        await client.core.deleteNode({ name: 'n1' }, client.callOptions(AbortSignal.timeout(5000)));
+        await coreOf(client).deleteNode({ name: 'n1' });
         await waitFor(() => seen.includes('delete n1'), 'the delete');
         assert.deepEqual(seen, ['add n1', 'add n2', 'update n2', 'delete n1']);
         assert.equal(informer.getNode('n2')?.metadata?.labels?.['a'], 'b');
@@ -146,10 +151,10 @@ describe('NodeInformer against the in-memory API server', () => {
       async ({ kube, client, informer }) => {
         assert.equal(kube.requestLog.count({ verb: 'list', resource: 'nodes' }), 1);
         // A change the informer does not watch moves the store past the informer's resourceVersion.
-        await client.core.createNamespacedSecret(
-          { namespace: 'default', body: { metadata: { name: 'unrelated' } } },
-          client.callOptions(AbortSignal.timeout(5000)),
-        );
+        await coreOf(client).createNamespacedSecret({
+          namespace: 'default',
+          body: { metadata: { name: 'unrelated' } },
+        });
         kube.store.compact();
         await waitFor(() => kube.requestLog.count({ verb: 'list', resource: 'nodes' }) >= 2, 'a relist');
         const compacted = kube.store.compactedResourceVersion;
@@ -304,14 +309,6 @@ describe('KubeNodeWriter against the in-memory API server', () => {
     );
   });
 });
-
-function mergePatch(client: KubeClient) {
-  return setHeaderOptions(
-    'Content-Type',
-    PatchStrategy.MergePatch,
-    client.callOptions(AbortSignal.timeout(5000)),
-  );
-}
 
 function coreType(kind: string): ResourceType {
   const type = RESOURCE_TYPES.find((t) => t.kind === kind && t.group === '');
