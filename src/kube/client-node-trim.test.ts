@@ -28,8 +28,22 @@ kc.loadFromOptions({
 });
 const ctx = new RequestContext('https://10.0.0.1:6443/api/v1/nodes', 'GET');
 await kc.applySecurityAuthentication(ctx);
+const loadedBeforeOidc = [...loaded];
+const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const jwt = b64({ alg: 'none' }) + '.' + b64({ exp: 4102444800 }) + '.sig';
+const oidc = new KubeConfig();
+oidc.loadFromOptions({
+  clusters: [{ name: 'c', server: 'https://10.0.0.1:6443', skipTLSVerify: false }],
+  users: [{ name: 'o', authProvider: { name: 'oidc', config: { 'id-token': jwt, 'client-id': 'ccm' } } }],
+  contexts: [{ name: 'x', cluster: 'c', user: 'o' }],
+  currentContext: 'x',
+});
+const octx = new RequestContext('https://10.0.0.1:6443/api/v1/nodes', 'GET');
+await oidc.applySecurityAuthentication(octx);
 process.stdout.write(JSON.stringify({
-  loaded,
+  loaded: loadedBeforeOidc,
+  oidcAuth: octx.getHeaders()['Authorization'] === 'Bearer ' + jwt,
+  oidcLoadedLater: loaded.includes('oidc_auth.js'),
   server: kc.getCurrentCluster()?.server,
   auth: ctx.getHeaders()['Authorization'],
   watch: typeof new Watch(kc).watch,
@@ -37,11 +51,18 @@ process.stdout.write(JSON.stringify({
 `;
 
 describe('trimClientNodeImports', () => {
-  it("given the daemon's imports, should load KubeConfig and Watch without client-node's generated API layer", async () => {
+  it("given the daemon's imports, should load KubeConfig and Watch without client-node's generated API layer or openid-client", async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', SCRIPT], {
       timeout: 30_000,
     });
-    const out = JSON.parse(stdout) as { loaded: string[]; server: string; auth: string; watch: string };
+    const out = JSON.parse(stdout) as {
+      loaded: string[];
+      server: string;
+      auth: string;
+      watch: string;
+      oidcAuth: boolean;
+      oidcLoadedLater: boolean;
+    };
     assert.equal(out.server, 'https://10.0.0.1:6443');
     assert.equal(out.auth, 'Bearer tok');
     assert.equal(out.watch, 'function');
@@ -56,5 +77,9 @@ describe('trimClientNodeImports', () => {
         m.startsWith('gen/types/'),
     );
     assert.deepEqual(heavy, []);
+    // openid-client is loaded only when an OIDC user first authenticates, and then works as before.
+    assert.equal(out.loaded.includes('oidc_auth.js'), false);
+    assert.equal(out.oidcAuth, true);
+    assert.equal(out.oidcLoadedLater, true);
   });
 });

@@ -2,14 +2,20 @@
 import { registerHooks } from 'node:module';
 
 const CONFIG_MODULE = '/@kubernetes/client-node/dist/config.js';
-const SHIM_URL = new URL('./client-node-gen-shim.ts', import.meta.url).href;
+/** What `dist/config.js` imports that the daemon answers itself, and with which module. */
+const REDIRECTS: Readonly<Record<string, string>> = {
+  './gen/index.js': new URL('./client-node-gen-shim.ts', import.meta.url).href,
+  './oidc_auth.js': new URL('./client-node-oidc-shim.ts', import.meta.url).href,
+};
 
 /**
  * Makes client-node's `KubeConfig` load without the generated API layer: `dist/config.js` imports
  * `./gen/index.js`, which loads every API class and model (about 45 MB of heap the daemon never
- * uses; docs/adr/0006), for two names only. A module resolve hook answers that one import with
- * `client-node-gen-shim.ts`, which exports those two names from their own modules. Every other
- * import resolves as usual, so a `KubeConfig` behaves exactly the same.
+ * uses; docs/adr/0006), for two names only, and `./oidc_auth.js`, which loads `openid-client` for
+ * OIDC kubeconfigs. A module resolve hook answers those two imports of that one module with
+ * `client-node-gen-shim.ts` (the two names, from their own modules) and `client-node-oidc-shim.ts`
+ * (the same authenticator, loaded on first use). Every other import resolves as usual, so a
+ * `KubeConfig` behaves exactly the same.
  *
  * Call it once, before anything imports `@kubernetes/client-node` (the daemon's entry point does);
  * nothing else in the process may import the package index afterwards, or the layer loads anyway
@@ -18,8 +24,9 @@ const SHIM_URL = new URL('./client-node-gen-shim.ts', import.meta.url).href;
 export function trimClientNodeImports(): void {
   registerHooks({
     resolve(specifier, context, nextResolve) {
-      if (specifier === './gen/index.js' && context.parentURL?.endsWith(CONFIG_MODULE) === true)
-        return { url: SHIM_URL, shortCircuit: true };
+      const url = REDIRECTS[specifier];
+      if (url !== undefined && context.parentURL?.endsWith(CONFIG_MODULE) === true)
+        return { url, shortCircuit: true };
       return nextResolve(specifier, context);
     },
   });
