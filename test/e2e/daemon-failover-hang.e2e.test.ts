@@ -8,14 +8,13 @@
    client-node's model classes are plain data; the test sends object literals as a kubelet does. */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CoordinationV1Api, CoreV1Api, type V1Node } from '@kubernetes/client-node';
 import { startDaemon, type Daemon } from '../support/daemon.ts';
 import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts';
+import { startRecordingProxy, type ProxiedRequest, type RecordingProxy } from '../support/recording-proxy.ts';
 import { startVcsim, type Vcsim } from '../support/vcsim.ts';
 import {
   UNINITIALIZED_TAINT,
@@ -36,64 +35,6 @@ const RETRY_MS = 1_000;
  * = 8.4 s at worst. Twice lease + retry (10 s) covers that plus a loaded 2-core machine.
  */
 const TAKEOVER_BOUND_MS = 2 * (LEASE_MS + RETRY_MS);
-
-/** A request as one daemon's proxy forwarded it. */
-interface ProxiedRequest {
-  readonly method: string;
-  readonly path: string;
-  /** `performance.now()` when the request reached the proxy. */
-  readonly at: number;
-  /** Status the API server answered, 0 while unanswered or if the upstream failed. */
-  status: number;
-}
-
-/** A plain-HTTP forwarding proxy in front of the API server that records what passes through. */
-interface RecordingProxy {
-  readonly url: string;
-  readonly requests: readonly ProxiedRequest[];
-  close(): Promise<void>;
-}
-
-async function startRecordingProxy(target: string): Promise<RecordingProxy> {
-  const upstream = new URL(target);
-  const requests: ProxiedRequest[] = [];
-  const server: Server = createServer((req, res) => {
-    const entry: ProxiedRequest = {
-      method: req.method ?? '',
-      path: req.url ?? '',
-      at: performance.now(),
-      status: 0,
-    };
-    requests.push(entry);
-    const forward = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        entry.status = answer.statusCode ?? 0;
-        res.writeHead(entry.status, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    forward.once('error', () => res.destroy());
-    res.once('close', () => forward.destroy());
-    req.pipe(forward);
-  });
-  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${String(port)}`,
-    requests,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((res) => server.close(res));
-    },
-  };
-}
 
 /** A Node as a kubelet with `--cloud-provider=external` registers it. */
 function kubeletNode(name: string, vm: number): V1Node {
