@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { HttpLibrary, KubeConfig } from '@kubernetes/client-node';
 import type { CloudConfig } from '../config/config.ts';
+import type { KubeRequestObserver } from '../kube/request-verb.ts';
 import { SourcedCredentialProvider } from '../credentials/credential-provider.ts';
 import { VCenterPool, type VCenterPoolOptions } from '../provider/vcenter-pool.ts';
 
@@ -13,6 +14,8 @@ export type ConfigPoolSettings = Omit<VCenterPoolOptions, 'vcenters' | 'credenti
   readonly kubeConfig?: KubeConfig;
   /** The HTTP library Secret reads go through (the daemon's pooled `KubeClient.http`). */
   readonly kubeHttp?: HttpLibrary;
+  /** Told about each Secret watch request, as `KubeClient` reports its own (for metrics). */
+  readonly kubeOnRequest?: KubeRequestObserver;
 };
 
 /** The connections of every vCenter of a cloud config, and what they need. */
@@ -36,13 +39,14 @@ export async function openConfigPool(
   options: { readonly signal?: AbortSignal } = {},
 ): Promise<ConfigPool> {
   const vcenters = [...config.vcenters.values()];
-  const { kubeConfig: givenKubeConfig, kubeHttp, ...poolSettings } = settings;
+  const { kubeConfig: givenKubeConfig, kubeHttp, kubeOnRequest, ...poolSettings } = settings;
   const kubeConfig = needsKubernetes(config) ? (givenKubeConfig ?? (await defaultKubeConfig())) : undefined;
   const credentials = new SourcedCredentialProvider({
     global: config.global,
     vcenters,
     ...(kubeConfig === undefined ? {} : { kubeConfig }),
     ...(kubeHttp === undefined ? {} : { kubeHttp }),
+    ...(kubeOnRequest === undefined ? {} : { kubeOnRequest }),
   });
   const pool = new VCenterPool({ ...poolSettings, vcenters, credentials });
   let closing: Promise<void> | undefined;

@@ -104,7 +104,14 @@ const FLAGS: ReadonlyMap<string, FlagSpec> = new Map<string, FlagSpec>([
   ],
   ['concurrent-node-syncs', { kind: 'int', key: 'concurrentNodeSyncs', help: 'node workers' }],
   ['node-labels', { kind: 'map', key: 'nodeLabels', help: 'extra labels k=v,... set at node init' }],
-  ['kube-api-qps', { kind: 'float', key: 'kubeApiQps', help: 'Kubernetes API requests per second' }],
+  [
+    'kube-api-qps',
+    {
+      kind: 'float',
+      key: 'kubeApiQps',
+      help: 'Kubernetes API requests per second (Events get a quarter more, see docs/metrics.md)',
+    },
+  ],
   ['kube-api-burst', { kind: 'int', key: 'kubeApiBurst', help: 'Kubernetes API burst' }],
   ['v', { kind: 'int', key: 'verbosity', help: 'log verbosity: 0 info, 2 debug, 4 trace' }],
   ['logging-format', { kind: 'string', key: 'loggingFormat', help: 'log format: json or text (klog-like)' }],

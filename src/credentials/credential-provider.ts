@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { createHmac, randomBytes } from 'node:crypto';
 import type { HttpLibrary, KubeConfig } from '@kubernetes/client-node';
+import type { KubeRequestObserver } from '../kube/request-verb.ts';
 import { CcmError } from '../lib/errors.ts';
 import type { GlobalConfig, SecretRef, VCenterConfig } from '../config/config.ts';
 import { classifyCredentials } from './classify-credentials.ts';
@@ -45,6 +46,8 @@ export interface CredentialProviderOptions {
   readonly kubeConfig?: KubeConfig;
   /** The library Secret reads go through (the daemon's pooled `KubeClient.http`). */
   readonly kubeHttp?: HttpLibrary;
+  /** Told about each Secret watch request (see `SecretWatchOptions.onRequest`). */
+  readonly kubeOnRequest?: KubeRequestObserver;
   /** Longest wait for sources' first sync, in `start()` and in each `resolve()` (default 10 s). */
   readonly syncTimeoutMs?: number;
   readonly directory?: Pick<SecretsDirectoryOptions, 'rereadIntervalMs' | 'fsWatch' | 'debounceMs'>;
@@ -226,6 +229,7 @@ export class SourcedCredentialProvider implements CredentialProvider {
     return new SecretCredentialSource({
       kubeConfig: this.#opts.kubeConfig,
       ...(this.#opts.kubeHttp === undefined ? {} : { httpApi: this.#opts.kubeHttp }),
+      ...(this.#opts.kubeOnRequest === undefined ? {} : { onRequest: this.#opts.kubeOnRequest }),
       namespace: location.namespace,
       name: location.name,
       ...(onEvent === undefined ? {} : { onEvent }),

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { HttpLibrary, KubeConfig } from '@kubernetes/client-node';
+import type { KubeRequestObserver } from '../kube/request-verb.ts';
 import { CcmError } from '../lib/errors.ts';
 import { SecretWatch, type SecretSnapshot, type SecretWatchOptions } from '../kube/secret-watch.ts';
 import type { CredentialSource, CredentialSourceEvent, CredentialSourceState } from './credential-source.ts';
@@ -24,6 +25,8 @@ export interface SecretCredentialSourceOptions {
   readonly kubeConfig: KubeConfig;
   /** See `SecretWatchOptions.httpApi`. */
   readonly httpApi?: HttpLibrary;
+  /** See `SecretWatchOptions.onRequest`. */
+  readonly onRequest?: KubeRequestObserver;
   readonly namespace: string;
   readonly name: string;
   readonly onEvent?: (event: CredentialSourceEvent) => void;
@@ -48,6 +51,7 @@ export class SecretCredentialSource implements CredentialSource {
       ...options.watch,
       kubeConfig: options.kubeConfig,
       ...(options.httpApi === undefined ? {} : { httpApi: options.httpApi }),
+      ...(options.onRequest === undefined ? {} : { onRequest: options.onRequest }),
       namespace: options.namespace,
       name: options.name,
       onChange: (snapshot) => {

@@ -49,7 +49,7 @@ export interface KubeNodeWriterOptions {
 /**
  * `NodeWriter` over the API server: status addresses by strategic-merge patch on `/status`
  * (list replaced whole), spec and labels by JSON merge patch with the resourceVersion
- * precondition in the body, deletion with a uid precondition, Events via `EventRecorder`.
+ * precondition in the body, deletion with a uid precondition, Events queued to `EventRecorder`.
  */
 export class KubeNodeWriter implements NodeWriter {
   readonly #client: KubeClient;
@@ -119,9 +119,9 @@ export class KubeNodeWriter implements NodeWriter {
     }
   }
 
-  /** Never rejects (see `EventRecorder.record`). */
-  recordEvent(event: NodeEvent, options: WriteOptions): Promise<void> {
-    return this.#events.record(event, options);
+  /** Queues the Event for the recorder's background sender; resolves at once, never rejects. */
+  recordEvent(event: NodeEvent): Promise<void> {
+    return this.#events.record(event);
   }
 
   async #call<T>(what: string, options: WriteOptions, send: (signal: AbortSignal) => Promise<T>): Promise<T> {

@@ -2,6 +2,9 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeSecretApi, type FakeSecretApi } from '../../test/support/fake-secret-api.ts';
+import { observedHttpApi } from './call-options.ts';
+import { createConfiguration } from './client-node.ts';
+import type { KubeRequestRecord } from './request-verb.ts';
 import { SecretWatch, SecretWatchError, type SecretSnapshot } from './secret-watch.ts';
 
 const NS = 'kube-system';
@@ -196,6 +199,34 @@ describe('SecretWatch against a fake Secret API', () => {
     await waitFor('the new watch', () => api.openWatches() === 1);
     assert.equal(watches().at(-1)?.query['resourceVersion'], '101');
     assert.equal(lists().length, 1);
+  });
+
+  test('given a request observer, should report each watch request with its outcome, and lists through httpApi', async () => {
+    api.putSecret(NS, NAME, { 'vc.password': 'one' });
+    const seen: KubeRequestRecord[] = [];
+    const onRequest = (r: KubeRequestRecord): void => {
+      seen.push(r);
+    };
+    watch = new SecretWatch({
+      kubeConfig: api.kubeConfig(),
+      httpApi: observedHttpApi(createConfiguration().httpApi, onRequest),
+      onRequest,
+      namespace: NS,
+      name: NAME,
+      onError: (e) => errors.push(e),
+      backoff: { initialMs: 20, maxMs: 100 },
+    });
+    await watch.start();
+    await waitFor('the watch', () => api.openWatches() === 1);
+    api.failNext(1, 403);
+    api.endWatches();
+    await waitFor('the failed watch and the next', () => errors.length === 1 && api.openWatches() === 1);
+    await waitFor('the reports', () => seen.length === 4);
+    assert.deepEqual(
+      seen.map((r) => `${r.verb} ${r.resource} ${r.code}`),
+      ['LIST secrets 200', 'WATCH secrets 200', 'WATCH secrets 403', 'WATCH secrets 200'],
+    );
+    assert.ok(seen.every((r) => r.durationMs >= 0));
   });
 
   test('given the start signal aborts, should stop and leave no watch open', async () => {

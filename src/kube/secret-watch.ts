@@ -13,6 +13,7 @@ import {
 } from './api-status.ts';
 import { ApiException, Watch, createConfiguration } from './client-node.ts';
 import { KubeRest } from './kube-rest.ts';
+import { kubeErrorCode, type KubeRequestObserver } from './request-verb.ts';
 
 /** What the watch knows about the Secret. `data` holds the API's base64 values, undecoded. */
 export type SecretSnapshot =
@@ -51,6 +52,12 @@ export interface SecretWatchOptions {
   readonly onError?: (error: SecretWatchError) => void;
   /** Called when a list or watch succeeds after a failure. */
   readonly onRecover?: () => void;
+  /**
+   * Told about each watch request, as `KubeClient.watch` reports its own: verb `WATCH`, resource
+   * `secrets`, status 200 once the stream is open or the status/`error` it failed with. (List
+   * calls are seen by the observer of `httpApi`, when it has one.) An exception from it is ignored.
+   */
+  readonly onRequest?: KubeRequestObserver;
   /** Bound of each list call (default 30 s). */
   readonly listTimeoutMs?: number;
   /** Server-side lifetime of each watch request (default 300 s); the watch then resumes. */
@@ -207,7 +214,10 @@ export class SecretWatch {
       const onAbort = (): void => controller?.abort();
       signal.addEventListener('abort', onAbort, { once: true });
       let finished = false;
+      const report = this.#watchReporter();
       const done = (err: unknown): void => {
+        // Called before the watch promise settles when no stream was opened: that is the outcome.
+        report(err === null || err === undefined ? '200' : kubeErrorCode(err));
         finished = true;
         signal.removeEventListener('abort', onAbort);
         if (streamError !== undefined) reject(streamError);
@@ -242,12 +252,29 @@ export class SecretWatch {
         timeoutSeconds: this.#opts.watchTimeoutSeconds ?? 300,
       };
       new Watch(this.#opts.kubeConfig).watch(this.#path, query, onEvent, done).then((c) => {
+        report('200');
         controller = c;
         if (signal.aborted) c.abort();
         // Resolved without `done` having run: the server accepted the watch.
         else if (!finished) this.#recovered();
       }, done);
     });
+  }
+
+  /** Reports one watch request once, timed from now to the first outcome. */
+  #watchReporter(): (code: string) => void {
+    const { onRequest } = this.#opts;
+    const started = performance.now();
+    let reported = false;
+    return (code) => {
+      if (reported || onRequest === undefined) return;
+      reported = true;
+      try {
+        onRequest({ verb: 'WATCH', resource: 'secrets', code, durationMs: performance.now() - started });
+      } catch {
+        // Metrics must never change the outcome of a request.
+      }
+    };
   }
 
   #apply(secret: V1Secret | undefined): void {

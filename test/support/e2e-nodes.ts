@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
+import type { V1Node } from '@kubernetes/client-node';
 import type { Vcsim } from './vcsim.ts';
 
 /** The taint a kubelet with `--cloud-provider=external` registers its Node with. */
@@ -15,6 +16,54 @@ export function smbiosForm(uuid: string): string {
   const swap = (hex: string): string => (hex.match(/../g) ?? []).reverse().join('');
   const [a = '', b = '', c = '', ...rest] = uuid.split('-');
   return [swap(a), swap(b), swap(c), ...rest].join('-').toUpperCase();
+}
+
+/** How {@link kubeletNode} registers a Node. */
+export interface KubeletNodeOptions {
+  /** The VM's BIOS UUID; the Node reports it in SMBIOS byte order, as the kubelet reads it. */
+  readonly biosUuid: string;
+  /** The Ready condition (default true). */
+  readonly ready?: boolean;
+  /** The kubelet's `--node-ip`, as the `alpha.kubernetes.io/provided-node-ip` annotation. */
+  readonly providedIp?: string;
+  /** A Node the CCM initialised before: its providerID, and no uninitialized taint. */
+  readonly providerID?: string;
+}
+
+/**
+ * A Node as a kubelet with `--cloud-provider=external` registers it: the hostname label and
+ * address, the Ready condition, the SMBIOS system UUID and the uninitialized taint.
+ */
+export function kubeletNode(name: string, options: KubeletNodeOptions): V1Node {
+  const ready = options.ready ?? true;
+  /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
+     client-node's model classes are plain data; a kubelet sends object literals too. */
+  return {
+    metadata: {
+      name,
+      labels: { 'kubernetes.io/hostname': name },
+      ...(options.providedIp === undefined
+        ? {}
+        : { annotations: { 'alpha.kubernetes.io/provided-node-ip': options.providedIp } }),
+    },
+    spec:
+      options.providerID === undefined
+        ? { taints: [{ key: UNINITIALIZED_TAINT, value: 'true', effect: 'NoSchedule' }] }
+        : { providerID: options.providerID },
+    status: {
+      addresses: [{ type: 'Hostname', address: name }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: ready ? 'True' : 'False',
+          reason: ready ? 'KubeletReady' : 'KubeletNotReady',
+          message: '',
+        },
+      ],
+      nodeInfo: { systemUUID: smbiosForm(options.biosUuid) } as never,
+    },
+  };
+  /* eslint-enable @typescript-eslint/no-unsafe-class-instance-assignment */
 }
 
 /**
