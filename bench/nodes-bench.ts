@@ -2,14 +2,13 @@
 // The node-initialisation benchmark (issue 5 §6): the daemon, as a child process, against the
 // simulator harness holding N generated VMs and the in-memory API server, with N Nodes registered
 // the way a kubelet with --cloud-provider=external registers them.
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
-   client-node's model classes are plain data; the bench sends object literals as a kubelet does. */
+
 import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoreV1Api, type V1Node } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { startDaemon, warmDaemonCompileCache, type Daemon } from '../test/support/daemon.ts';
-import { UNINITIALIZED_TAINT, simCloudConfig, smbiosForm } from '../test/support/e2e-nodes.ts';
+import { UNINITIALIZED_TAINT, kubeletNode, simCloudConfig } from '../test/support/e2e-nodes.ts';
 import { startKubeApi, type KubeApiFixture } from '../test/support/kube-apiserver.ts';
 import { startVcsim, type CallCounters, type Vcsim } from '../test/support/vcsim.ts';
 import { generatedVm, type ScenarioGenerate } from '../test/vcsim/scenario.ts';
@@ -135,27 +134,14 @@ async function runBurst(variant: NodesVariant, options: NodesBenchOptions): Prom
   }
 }
 
-/** The Node a kubelet registers for generated VM `i`: SMBIOS-swapped system UUID, uninitialized taint. */
-function kubeletNode(i: number): V1Node {
-  const vm = generatedVm({ ...generate, count: i }, i);
-  return {
-    metadata: { name: vm.name, labels: { 'kubernetes.io/hostname': vm.name } },
-    spec: { taints: [{ key: UNINITIALIZED_TAINT, value: 'true', effect: 'NoSchedule' }] },
-    status: {
-      addresses: [{ type: 'Hostname', address: vm.name }],
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: '' }],
-      nodeInfo: { systemUUID: smbiosForm(vm.biosUuid) } as never,
-    },
-  };
-}
-
 async function registerNodes(core: CoreV1Api, nodes: number, signal: AbortSignal): Promise<void> {
   let next = 1;
   const worker = async (): Promise<void> => {
     while (next <= nodes) {
       signal.throwIfAborted();
       const i = next++;
-      await core.createNode({ body: kubeletNode(i) });
+      const vm = generatedVm({ ...generate, count: i }, i);
+      await core.createNode({ body: kubeletNode(vm.name, { biosUuid: vm.biosUuid }) });
     }
   };
   await Promise.all(Array.from({ length: CREATE_CONCURRENCY }, worker));

@@ -2,8 +2,6 @@
 // The daemon end to end (issue 5, "Config changes"): an invalid cloud-config file keeps the daemon
 // running and fails /readyz; a valid different one makes it stop cleanly and exit 0, releasing
 // its lease. Against the simulator and the in-memory API server.
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
-   client-node's model classes are plain data; the test sends object literals as a kubelet does. */
 import assert from 'node:assert/strict';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { get } from 'node:https';
@@ -11,32 +9,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CoordinationV1Api, CoreV1Api, type V1Node } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { startDaemon, type Daemon } from '../support/daemon.ts';
 import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts';
 import { startVcsim, type Vcsim } from '../support/vcsim.ts';
-import {
-  UNINITIALIZED_TAINT,
-  basicBiosUuid,
-  simCloudConfig,
-  smbiosForm,
-  until,
-} from '../support/e2e-nodes.ts';
+import { basicBiosUuid, kubeletNode, simCloudConfig, until } from '../support/e2e-nodes.ts';
 
 const SCENARIO = resolve(import.meta.dirname, '../vcsim/scenarios/basic.json');
-
-/** A Node as a kubelet with `--cloud-provider=external` registers it. */
-function kubeletNode(name: string, vm: number): V1Node {
-  return {
-    metadata: { name },
-    spec: { taints: [{ key: UNINITIALIZED_TAINT, value: 'true', effect: 'NoSchedule' }] },
-    status: {
-      addresses: [{ type: 'Hostname', address: name }],
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: '' }],
-      nodeInfo: { systemUUID: smbiosForm(basicBiosUuid(vm)) } as never,
-    },
-  };
-}
 
 /** A port that was free a moment ago (the daemon treats `--secure-port=0` as "no server"). */
 async function freePort(): Promise<number> {
@@ -136,7 +115,7 @@ describe('vsphere-cloud-controller-manager cloud-config reload', () => {
     await d.waitForOutput(/cloud config file is invalid; keeping the running config/, 5_000);
 
     const core = kube.kubeConfig.makeApiClient(CoreV1Api);
-    await core.createNode({ body: kubeletNode('node-1', 1) });
+    await core.createNode({ body: kubeletNode('node-1', { biosUuid: basicBiosUuid(1) }) });
     const node = await until(
       async () => {
         const n = await core.readNode({ name: 'node-1' }).catch(() => undefined);

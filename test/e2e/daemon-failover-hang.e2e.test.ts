@@ -4,8 +4,6 @@
 // with SIGCONT, stops its controllers and exits non-zero without writing the Lease or any Node.
 // Each daemon talks to the in-memory API server through its own recording proxy, so every
 // request can be attributed to the daemon that sent it.
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
-   client-node's model classes are plain data; the test sends object literals as a kubelet does. */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,10 +15,10 @@ import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts'
 import { startRecordingProxy, type ProxiedRequest, type RecordingProxy } from '../support/recording-proxy.ts';
 import { startVcsim, type Vcsim } from '../support/vcsim.ts';
 import {
-  UNINITIALIZED_TAINT,
   basicBiosUuid,
+  kubeletNode,
   simCloudConfig,
-  smbiosForm,
+  UNINITIALIZED_TAINT,
   until,
 } from '../support/e2e-nodes.ts';
 
@@ -35,19 +33,6 @@ const RETRY_MS = 1_000;
  * = 8.4 s at worst. Twice lease + retry (10 s) covers that plus a loaded 2-core machine.
  */
 const TAKEOVER_BOUND_MS = 2 * (LEASE_MS + RETRY_MS);
-
-/** A Node as a kubelet with `--cloud-provider=external` registers it. */
-function kubeletNode(name: string, vm: number): V1Node {
-  return {
-    metadata: { name },
-    spec: { taints: [{ key: UNINITIALIZED_TAINT, value: 'true', effect: 'NoSchedule' }] },
-    status: {
-      addresses: [{ type: 'Hostname', address: name }],
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: '' }],
-      nodeInfo: { systemUUID: smbiosForm(basicBiosUuid(vm)) } as never,
-    },
-  };
-}
 
 /** The identity a daemon announced with "became leader" or `undefined` if it has not led. */
 function ledAs(daemon: Daemon): string | undefined {
@@ -155,7 +140,7 @@ describe('vsphere-cloud-controller-manager failover from a hung leader', () => {
     const [leader, standby] = ledAs(first.daemon) === leaderId ? [first, second] : [second, first];
     await standby.daemon.waitForOutput(/new leader observed/, 15_000);
 
-    await core.createNode({ body: kubeletNode('node-1', 1) });
+    await core.createNode({ body: kubeletNode('node-1', { biosUuid: basicBiosUuid(1) }) });
     await initialised('node-1', both);
     assert.ok(leader.proxy.requests.some((r) => isNodeWrite(r) && r.path.includes('/node-1')));
     assert.ok(!standby.proxy.requests.some(isNodeWrite), 'the standby wrote a Node while following');
@@ -174,7 +159,7 @@ describe('vsphere-cloud-controller-manager failover from a hung leader', () => {
     assert.ok(takenOverAt - frozenAt >= LEASE_MS - RETRY_MS, 'taken over before the lease could expire');
     assert.equal(ledAs(standby.daemon), newId);
 
-    await core.createNode({ body: kubeletNode('node-2', 2) });
+    await core.createNode({ body: kubeletNode('node-2', { biosUuid: basicBiosUuid(2) }) });
     const node2 = await initialised('node-2', () => standby.daemon.output());
     assert.equal(node2.spec?.providerID, `vsphere://${basicBiosUuid(2)}`);
     assert.ok(standby.proxy.requests.some((r) => isNodeWrite(r) && r.path.includes('/node-2')));
@@ -182,7 +167,7 @@ describe('vsphere-cloud-controller-manager failover from a hung leader', () => {
     // node-3 is registered right before the thaw, so it races the old leader's wake-up: its watch
     // events are handled before its timers, so its workers reach node-3 before its renewal shows
     // the lease is gone. Its writes must be refused by the lease check on the local clock.
-    await core.createNode({ body: kubeletNode('node-3', 3) });
+    await core.createNode({ body: kubeletNode('node-3', { biosUuid: basicBiosUuid(3) }) });
     process.kill(leader.daemon.pid, 'SIGCONT');
     const thawedAt = performance.now();
     let timer: NodeJS.Timeout | undefined;

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The daemon end to end (issue 5): its HTTPS /healthz, /readyz and /metrics, and leader failover
 // between two daemons sharing one lease, against the simulator and the in-memory API server.
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
-   client-node's model classes are plain data; the test sends object literals as a kubelet does. */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { get } from 'node:https';
@@ -16,10 +14,10 @@ import { startDaemon, type Daemon } from '../support/daemon.ts';
 import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts';
 import { startVcsim, type Vcsim } from '../support/vcsim.ts';
 import {
-  UNINITIALIZED_TAINT,
   basicBiosUuid,
+  kubeletNode,
   simCloudConfig,
-  smbiosForm,
+  UNINITIALIZED_TAINT,
   until,
 } from '../support/e2e-nodes.ts';
 
@@ -28,19 +26,6 @@ const UNINIT = UNINITIALIZED_TAINT;
 const BIOS = basicBiosUuid;
 
 const cloudConfig = (sim: Vcsim): string => simCloudConfig(sim, { zones: false });
-
-/** A Node as a kubelet with `--cloud-provider=external` registers it. */
-function kubeletNode(name: string, vm: number): V1Node {
-  return {
-    metadata: { name },
-    spec: { taints: [{ key: UNINIT, value: 'true', effect: 'NoSchedule' }] },
-    status: {
-      addresses: [{ type: 'Hostname', address: name }],
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: '' }],
-      nodeInfo: { systemUUID: smbiosForm(BIOS(vm)) } as never,
-    },
-  };
-}
 
 /** A port that was free a moment ago (the daemon treats `--secure-port=0` as "no server"). */
 async function freePort(): Promise<number> {
@@ -196,7 +181,7 @@ describe('vsphere-cloud-controller-manager health and leader failover', () => {
     daemons.push(b);
     await b.waitForOutput(/new leader observed/, 30_000);
 
-    await core.createNode({ body: kubeletNode('node-1', 1) });
+    await core.createNode({ body: kubeletNode('node-1', { biosUuid: basicBiosUuid(1) }) });
     await initialised('node-1', 20_000, () => a.output());
     assert.match(a.output(), /node synced/);
     assert.doesNotMatch(b.output(), /became leader|node synced/);
@@ -213,7 +198,7 @@ describe('vsphere-cloud-controller-manager health and leader failover', () => {
     const after = await leases.readNamespacedLease({ name: 'ccm-failover', namespace: 'kube-system' });
     assert.notEqual(after.spec?.holderIdentity ?? '', leader);
 
-    await core.createNode({ body: kubeletNode('node-2', 2) });
+    await core.createNode({ body: kubeletNode('node-2', { biosUuid: basicBiosUuid(2) }) });
     const node = await initialised('node-2', 20_000, () => b.output());
     assert.equal(node.spec?.providerID, `vsphere://${BIOS(2)}`);
     assert.equal(await b.stop(), 0, b.output());

@@ -2,8 +2,6 @@
 // The daemon's /metrics after real work (issue 5 §3): two Nodes initialised against the simulator
 // and the in-memory API server, then the vCenter (SOAP and REST), login, Kubernetes request, index
 // lag and node-initialisation figures scraped.
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
-   client-node's model classes are plain data; the test sends object literals as a kubelet does. */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { get } from 'node:https';
@@ -11,31 +9,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CoreV1Api, type V1Node } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { startDaemon, type Daemon } from '../support/daemon.ts';
 import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts';
 import { startVcsim, type Vcsim } from '../support/vcsim.ts';
-import {
-  UNINITIALIZED_TAINT,
-  basicBiosUuid,
-  simCloudConfig,
-  smbiosForm,
-  until,
-} from '../support/e2e-nodes.ts';
+import { basicBiosUuid, kubeletNode, simCloudConfig, until } from '../support/e2e-nodes.ts';
 
 const SCENARIO = resolve(import.meta.dirname, '../vcsim/scenarios/basic.json');
-
-function kubeletNode(name: string, vm: number): V1Node {
-  return {
-    metadata: { name },
-    spec: { taints: [{ key: UNINITIALIZED_TAINT, value: 'true', effect: 'NoSchedule' }] },
-    status: {
-      addresses: [{ type: 'Hostname', address: name }],
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: '' }],
-      nodeInfo: { systemUUID: smbiosForm(basicBiosUuid(vm)) } as never,
-    },
-  };
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -113,8 +93,8 @@ describe('vsphere-cloud-controller-manager metrics', () => {
     daemon = d;
     await d.waitForOutput(/started/, 30_000);
     const core = kube.kubeConfig.makeApiClient(CoreV1Api);
-    await core.createNode({ body: kubeletNode('node-1', 1) });
-    await core.createNode({ body: kubeletNode('node-2', 2) });
+    await core.createNode({ body: kubeletNode('node-1', { biosUuid: basicBiosUuid(1) }) });
+    await core.createNode({ body: kubeletNode('node-2', { biosUuid: basicBiosUuid(2) }) });
 
     const initCount = 'vsphere_ccm_node_initialization_duration_seconds_count{result="success"}';
     const body = await until(

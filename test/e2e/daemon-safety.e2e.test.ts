@@ -2,8 +2,6 @@
 // The daemon end to end (issue 5): no Node is deleted while vCenter is unreachable, and the
 // kubelet's provided-node-ip is honoured or refused, against the simulator and the in-memory
 // API server.
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
-   client-node's model classes are plain data; the test sends object literals as a kubelet does. */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,53 +12,19 @@ import { startDaemon, type Daemon } from '../support/daemon.ts';
 import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts';
 import { startVcsim, type Vcsim } from '../support/vcsim.ts';
 import {
-  UNINITIALIZED_TAINT,
   basicBiosUuid,
+  kubeletNode,
   simCloudConfig,
-  smbiosForm,
+  UNINITIALIZED_TAINT,
   until,
 } from '../support/e2e-nodes.ts';
 
 const SCENARIO = resolve(import.meta.dirname, '../vcsim/scenarios/basic.json');
 const UNINIT = UNINITIALIZED_TAINT;
-const PROVIDED_IP = 'alpha.kubernetes.io/provided-node-ip';
 const BIOS = basicBiosUuid;
 const MONITOR_PERIOD_MS = 500;
 
 const cloudConfig = (sim: Vcsim): string => simCloudConfig(sim, { zones: false });
-
-interface NodeShape {
-  readonly ready: boolean;
-  /** Set for a Node the CCM initialised earlier; absent for a freshly registered one. */
-  readonly providerID?: string;
-  readonly providedIp?: string;
-}
-
-/** A Node as a kubelet with `--cloud-provider=external` registers it. */
-function kubeletNode(name: string, vm: number, shape: NodeShape): V1Node {
-  return {
-    metadata: {
-      name,
-      ...(shape.providedIp === undefined ? {} : { annotations: { [PROVIDED_IP]: shape.providedIp } }),
-    },
-    spec:
-      shape.providerID === undefined
-        ? { taints: [{ key: UNINIT, value: 'true', effect: 'NoSchedule' }] }
-        : { providerID: shape.providerID },
-    status: {
-      addresses: [{ type: 'Hostname', address: name }],
-      conditions: [
-        {
-          type: 'Ready',
-          status: shape.ready ? 'True' : 'False',
-          reason: shape.ready ? 'KubeletReady' : 'KubeletNotReady',
-          message: '',
-        },
-      ],
-      nodeInfo: { systemUUID: smbiosForm(BIOS(vm)) } as never,
-    },
-  };
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -110,8 +74,12 @@ describe('vsphere-cloud-controller-manager safety', () => {
 
   test('given provided-node-ip annotations, should initialise with an IP the VM has and refuse one it lacks with a Warning Event naming it', async () => {
     const core = kube.kubeConfig.makeApiClient(CoreV1Api);
-    await core.createNode({ body: kubeletNode('node-1', 1, { ready: true, providedIp: '10.0.0.11' }) });
-    await core.createNode({ body: kubeletNode('node-2', 2, { ready: true, providedIp: '10.9.9.9' }) });
+    await core.createNode({
+      body: kubeletNode('node-1', { biosUuid: basicBiosUuid(1), ready: true, providedIp: '10.0.0.11' }),
+    });
+    await core.createNode({
+      body: kubeletNode('node-2', { biosUuid: basicBiosUuid(2), ready: true, providedIp: '10.9.9.9' }),
+    });
     const d = start();
 
     const node1 = await until(
@@ -153,10 +121,18 @@ describe('vsphere-cloud-controller-manager safety', () => {
   test('given NotReady Nodes while vCenter refuses and then hangs, should delete none over several monitor periods, then delete one whose VM is gone once it answers', async () => {
     const core = kube.kubeConfig.makeApiClient(CoreV1Api);
     await core.createNode({
-      body: kubeletNode('idle-1', 1, { ready: false, providerID: `vsphere://${BIOS(1)}` }),
+      body: kubeletNode('idle-1', {
+        biosUuid: basicBiosUuid(1),
+        ready: false,
+        providerID: `vsphere://${BIOS(1)}`,
+      }),
     });
     await core.createNode({
-      body: kubeletNode('idle-3', 3, { ready: false, providerID: `vsphere://${BIOS(3)}` }),
+      body: kubeletNode('idle-3', {
+        biosUuid: basicBiosUuid(3),
+        ready: false,
+        providerID: `vsphere://${BIOS(3)}`,
+      }),
     });
     const d = start();
     await d.waitForOutput(/vCenter inventories loaded/, 30_000);

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The daemon as a child process (issue 5): SIGINT stops it as SIGTERM does (exit 0 within 10 s,
 // lease released), and `--leader-elect=false` runs the controllers without ever creating a Lease.
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
-   client-node's model classes are plain data; the test sends object literals as a kubelet does. */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,26 +11,14 @@ import { startDaemon, type Daemon } from '../support/daemon.ts';
 import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts';
 import { startVcsim, type Vcsim } from '../support/vcsim.ts';
 import {
-  UNINITIALIZED_TAINT,
   basicBiosUuid,
+  kubeletNode,
   simCloudConfig,
-  smbiosForm,
+  UNINITIALIZED_TAINT,
   until,
 } from '../support/e2e-nodes.ts';
 
 const SCENARIO = resolve(import.meta.dirname, '../vcsim/scenarios/basic.json');
-
-function kubeletNode(name: string, vm: number): V1Node {
-  return {
-    metadata: { name },
-    spec: { taints: [{ key: UNINITIALIZED_TAINT, value: 'true', effect: 'NoSchedule' }] },
-    status: {
-      addresses: [{ type: 'Hostname', address: name }],
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: '' }],
-      nodeInfo: { systemUUID: smbiosForm(basicBiosUuid(vm)) } as never,
-    },
-  };
-}
 
 describe('vsphere-cloud-controller-manager signals and leader election off', () => {
   let sim: Vcsim;
@@ -110,7 +96,7 @@ describe('vsphere-cloud-controller-manager signals and leader election off', () 
 
   test('given --leader-elect=false, should initialise Nodes without creating any Lease', async () => {
     const core = kube.kubeConfig.makeApiClient(CoreV1Api);
-    await core.createNode({ body: kubeletNode('node-1', 1) });
+    await core.createNode({ body: kubeletNode('node-1', { biosUuid: basicBiosUuid(1) }) });
     kube.requestLog.clear();
     const d = startDaemon([...baseFlags(), '--leader-elect=false']);
     daemons.push(d);

@@ -2,8 +2,6 @@
 // The daemon end to end (issue 5 §2–§3): bin/vsphere-cloud-controller-manager.js as a child
 // process against the simulator's basic scenario and the in-memory API server, with Nodes
 // registered the way a kubelet with --cloud-provider=external registers them.
-/* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment --
-   client-node's model classes are plain data; the test sends object literals as a kubelet does. */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,10 +12,10 @@ import { startDaemon, type Daemon } from '../support/daemon.ts';
 import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts';
 import { startVcsim, type Vcsim } from '../support/vcsim.ts';
 import {
-  UNINITIALIZED_TAINT,
   basicBiosUuid,
+  kubeletNode,
   simCloudConfig,
-  smbiosForm,
+  UNINITIALIZED_TAINT,
   until,
 } from '../support/e2e-nodes.ts';
 
@@ -27,26 +25,6 @@ const SHUTDOWN = 'node.cloudprovider.kubernetes.io/shutdown';
 const BIOS = basicBiosUuid;
 
 const cloudConfig = (sim: Vcsim): string => simCloudConfig(sim, { zones: true });
-
-/** A Node as a kubelet with `--cloud-provider=external` registers it. */
-function kubeletNode(name: string, vm: number, ready: boolean, extra: Partial<V1Node['spec']> = {}): V1Node {
-  return {
-    metadata: { name, labels: { 'kubernetes.io/hostname': name } },
-    spec: { taints: [{ key: UNINIT, value: 'true', effect: 'NoSchedule' }], ...extra },
-    status: {
-      addresses: [{ type: 'Hostname', address: name }],
-      conditions: [
-        {
-          type: 'Ready',
-          status: ready ? 'True' : 'False',
-          reason: ready ? 'KubeletReady' : 'KubeletNotReady',
-          message: '',
-        },
-      ],
-      nodeInfo: { systemUUID: smbiosForm(BIOS(vm)) } as never,
-    },
-  };
-}
 
 describe('vsphere-cloud-controller-manager end to end', () => {
   let sim: Vcsim;
@@ -118,11 +96,11 @@ describe('vsphere-cloud-controller-manager end to end', () => {
 
   test('given kubelet-registered Nodes, should initialise them with two writes each, taint a shut-down one and delete a destroyed one, then stop cleanly on SIGTERM', async () => {
     const core = kube.kubeConfig.makeApiClient(CoreV1Api);
-    await core.createNode({ body: kubeletNode('node-1', 1, true) });
-    await core.createNode({ body: kubeletNode('node-2', 2, true) });
+    await core.createNode({ body: kubeletNode('node-1', { biosUuid: basicBiosUuid(1) }) });
+    await core.createNode({ body: kubeletNode('node-2', { biosUuid: basicBiosUuid(2) }) });
     // node-3's VM is powered off; its Node was initialised earlier and is now NotReady.
     await core.createNode({
-      body: kubeletNode('node-3', 3, false, { taints: [], providerID: `vsphere://${BIOS(3)}` }),
+      body: kubeletNode('node-3', { biosUuid: BIOS(3), ready: false, providerID: `vsphere://${BIOS(3)}` }),
     });
     kube.requestLog.clear();
 

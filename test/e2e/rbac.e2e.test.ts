@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CoreV1Api, type V1Node } from '@kubernetes/client-node';
 import { startDaemon, type Daemon } from '../support/daemon.ts';
-import { UNINITIALIZED_TAINT, basicBiosUuid, smbiosForm, until } from '../support/e2e-nodes.ts';
+import { basicBiosUuid, kubeletNode, until } from '../support/e2e-nodes.ts';
 import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts';
 import { allows, attributesOf, rulesFor, type RequestAttributes } from '../support/rbac.ts';
 import { startRecordingProxy, type RecordingProxy } from '../support/recording-proxy.ts';
@@ -24,23 +24,6 @@ const RBAC = resolve(import.meta.dirname, '../../deploy/rbac.yaml');
 const SA = { namespace: 'kube-system', name: 'cloud-controller-manager' };
 const SECRET = 'vsphere-cloud-secret';
 const SHUTDOWN_TAINT = 'node.cloudprovider.kubernetes.io/shutdown';
-
-function kubeletNode(name: string, vm: number, ready: boolean, providedIp?: string): V1Node {
-  return {
-    metadata: {
-      name,
-      ...(providedIp === undefined
-        ? {}
-        : { annotations: { 'alpha.kubernetes.io/provided-node-ip': providedIp } }),
-    },
-    spec: { taints: [{ key: UNINITIALIZED_TAINT, value: 'true', effect: 'NoSchedule' }] },
-    status: {
-      addresses: [{ type: 'Hostname', address: name }],
-      conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', reason: 'KubeletReady', message: '' }],
-      nodeInfo: { systemUUID: smbiosForm(basicBiosUuid(vm)) } as never,
-    },
-  };
-}
 
 describe('deploy/rbac.yaml', () => {
   let sim: Vcsim;
@@ -113,11 +96,13 @@ describe('deploy/rbac.yaml', () => {
     const node = (name: string): Promise<V1Node | undefined> =>
       core.readNode({ name }).catch(() => undefined);
 
-    await core.createNode({ body: kubeletNode('node-1', 1, true) });
-    await core.createNode({ body: kubeletNode('node-2', 2, false) });
-    await core.createNode({ body: kubeletNode('node-3', 3, false) });
+    await core.createNode({ body: kubeletNode('node-1', { biosUuid: basicBiosUuid(1) }) });
+    await core.createNode({ body: kubeletNode('node-2', { biosUuid: basicBiosUuid(2), ready: false }) });
+    await core.createNode({ body: kubeletNode('node-3', { biosUuid: basicBiosUuid(3), ready: false }) });
     // Refused: the kubelet's --node-ip is not one of the VM's addresses; retried with Events.
-    await core.createNode({ body: kubeletNode('node-4', 4, true, '192.0.2.99') });
+    await core.createNode({
+      body: kubeletNode('node-4', { biosUuid: basicBiosUuid(4), providedIp: '192.0.2.99' }),
+    });
     for (const name of ['node-1', 'node-2', 'node-3'])
       await until(
         async () => ((await node(name))?.spec?.providerID === undefined ? undefined : true),
