@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { ApiException } from './client-node.ts';
+import { ListWatchLoop, type WatchOutcome } from './list-watch-loop.ts';
 import type { KubeNode } from '../controllers/node/kube-node.ts';
 import type { NodeReader } from '../controllers/node/node-ports.ts';
-import { abortableDelay } from '../lib/abort.ts';
 import { CcmError } from '../lib/errors.ts';
 import {
   httpStatusOf,
@@ -50,8 +50,6 @@ export interface NodeInformerOptions {
 
 const GONE = 410;
 const NODES_PATH = '/api/v1/nodes';
-/** A watch that ends sooner than this without events counts as a failure for backoff. */
-const MIN_HEALTHY_WATCH_MS = 1_000;
 
 /**
  * Drops what the controllers never read and what makes Nodes large: `metadata.managedFields`
@@ -85,11 +83,20 @@ export class NodeInformer implements NodeReader {
   readonly #cache = new Map<string, KubeNode>();
   readonly #handlers: NodeHandlers[] = [];
   #synced = false;
-  #stop: AbortController | undefined;
-  #loop: Promise<void> | undefined;
+  readonly #loop: ListWatchLoop;
 
   constructor(options: NodeInformerOptions) {
     this.#opts = options;
+    this.#loop = new ListWatchLoop(
+      {
+        list: (signal) => this.#relist(signal),
+        watch: (rv, signal) => this.#watchOnce(rv, signal),
+        onError: (err) => {
+          this.#opts.onError?.(toInformerError(err));
+        },
+      },
+      { backoff: options.backoff },
+    );
   }
 
   /** True once a full list has been applied to the cache. */
@@ -116,60 +123,12 @@ export class NodeInformer implements NodeReader {
    * A second call does nothing.
    */
   async start(options: { readonly signal: AbortSignal }): Promise<void> {
-    options.signal.throwIfAborted();
-    if (this.#stop !== undefined) return;
-    const stop = new AbortController();
-    this.#stop = stop;
-    options.signal.addEventListener('abort', () => void this.stop(), { once: true, signal: stop.signal });
-    const firstAttempt = Promise.withResolvers<undefined>();
-    this.#loop = this.#run(stop.signal, () => {
-      firstAttempt.resolve(undefined);
-    }).finally(() => {
-      firstAttempt.resolve(undefined);
-    });
-    await firstAttempt.promise;
+    await this.#loop.start(options.signal);
   }
 
   /** Stops the loop and its open watch, and waits for both. Never reports an error. */
-  async stop(): Promise<void> {
-    this.#stop?.abort();
-    await this.#loop;
-  }
-
-  async #run(signal: AbortSignal, firstAttemptDone: () => void): Promise<void> {
-    const { initialMs, maxMs } = this.#opts.backoff ?? { initialMs: 1_000, maxMs: 30_000 };
-    let delay = initialMs;
-    let rv: string | undefined;
-    let relistedAfterGone = false;
-    while (!signal.aborted) {
-      let healthy = false;
-      try {
-        if (rv === undefined) {
-          rv = await this.#relist(signal);
-          firstAttemptDone();
-        }
-        const started = performance.now();
-        const outcome = await this.#watchOnce(rv, signal);
-        healthy = outcome.events > 0 || performance.now() - started >= MIN_HEALTHY_WATCH_MS;
-        if (outcome.resourceVersion === undefined) {
-          // Re-list at once after 410, but only once in a row, so a server stuck on 410 cannot spin us.
-          healthy = !relistedAfterGone;
-          relistedAfterGone = true;
-        } else relistedAfterGone = false;
-        rv = outcome.resourceVersion;
-      } catch (err) {
-        // `stop()` aborts the open request: that is the end, not a failure to report.
-        if (isAborted(signal)) break;
-        this.#opts.onError?.(toInformerError(err));
-        firstAttemptDone();
-      }
-      if (healthy) {
-        delay = initialMs;
-        continue;
-      }
-      await abortableDelay(delay, signal).catch(() => undefined);
-      delay = Math.min(delay * 2, maxMs);
-    }
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 
   async #relist(signal: AbortSignal): Promise<string> {
@@ -211,10 +170,7 @@ export class NodeInformer implements NodeReader {
     for (const [name, node] of old) if (!fresh.has(name)) this.#emit((h) => h.onDelete?.(node));
   }
 
-  async #watchOnce(
-    resourceVersion: string,
-    signal: AbortSignal,
-  ): Promise<{ resourceVersion: string | undefined; events: number }> {
+  async #watchOnce(resourceVersion: string, signal: AbortSignal): Promise<WatchOutcome> {
     await this.#opts.client.throttle(signal);
     return new Promise((resolve, reject) => {
       let rv: string | undefined = resourceVersion;
@@ -280,10 +236,6 @@ export class NodeInformer implements NodeReader {
 }
 
 /** Reads the flag afresh (an await may have passed since the last check). */
-function isAborted(signal: AbortSignal): boolean {
-  return signal.aborted;
-}
-
 function toInformerError(err: unknown): NodeInformerError {
   if (err instanceof NodeInformerError) return err;
   if (err instanceof ApiException) {

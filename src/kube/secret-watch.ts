@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { HttpLibrary, KubeConfig, V1Secret } from '@kubernetes/client-node';
-import { abortableDelay } from '../lib/abort.ts';
 import { CcmError } from '../lib/errors.ts';
 import {
   httpStatusOf,
@@ -13,6 +12,7 @@ import {
 } from './api-status.ts';
 import { ApiException, Watch, createConfiguration } from './client-node.ts';
 import { KubeRest } from './kube-rest.ts';
+import { ListWatchLoop, type WatchOutcome } from './list-watch-loop.ts';
 import { kubeErrorCode, type KubeRequestObserver } from './request-verb.ts';
 
 /** What the watch knows about the Secret. `data` holds the API's base64 values, undecoded. */
@@ -66,15 +66,7 @@ export interface SecretWatchOptions {
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
 }
 
-interface WatchOutcome {
-  /** Where to resume; undefined after 410 Gone (re-list). */
-  readonly resourceVersion: string | undefined;
-  readonly events: number;
-}
-
 const GONE = 410;
-/** A watch that ends sooner than this without events counts as a failure for backoff. */
-const MIN_HEALTHY_WATCH_MS = 1_000;
 
 /**
  * Keeps ONE named Secret current: a list with `fieldSelector=metadata.name=<name>` in its
@@ -91,8 +83,7 @@ export class SecretWatch {
   #snapshot: SecretSnapshot | undefined;
   #synced = false;
   #lastError: SecretWatchError | undefined;
-  #stop: AbortController | undefined;
-  #loop: Promise<void> | undefined;
+  readonly #loop: ListWatchLoop;
 
   constructor(options: SecretWatchOptions) {
     this.#opts = options;
@@ -103,6 +94,19 @@ export class SecretWatch {
     });
     this.#path = `/api/v1/namespaces/${encodeURIComponent(options.namespace)}/secrets`;
     this.#fieldSelector = `metadata.name=${options.name}`;
+    this.#loop = new ListWatchLoop(
+      {
+        list: (signal) => this.#list(signal),
+        watch: (rv, signal) => this.#watchOnce(rv, signal),
+        onListed: () => {
+          this.#recovered();
+        },
+        onError: (err) => {
+          this.#fail(toWatchError(err, `${options.namespace}/${options.name}`));
+        },
+      },
+      { backoff: options.backoff },
+    );
   }
 
   /** True once a list has succeeded. */
@@ -126,64 +130,13 @@ export class SecretWatch {
    * aborts first. A second call does nothing.
    */
   async start(options?: { readonly signal?: AbortSignal }): Promise<void> {
-    options?.signal?.throwIfAborted();
-    if (this.#stop !== undefined) return;
-    const stop = new AbortController();
-    this.#stop = stop;
-    options?.signal?.addEventListener('abort', () => void this.close(), { once: true, signal: stop.signal });
-    const firstAttempt = Promise.withResolvers<undefined>();
-    this.#loop = this.#run(stop.signal, () => {
-      firstAttempt.resolve(undefined);
-    }).finally(() => {
-      firstAttempt.resolve(undefined);
-    });
-    await firstAttempt.promise;
+    await this.#loop.start(options?.signal);
     options?.signal?.throwIfAborted();
   }
 
   /** Stops the loop, closes the open watch request and waits for both. Safe to call twice. */
-  async close(): Promise<void> {
-    this.#stop?.abort();
-    await this.#loop;
-  }
-
-  async #run(signal: AbortSignal, firstAttemptDone: () => void): Promise<void> {
-    const { initialMs, maxMs } = this.#opts.backoff ?? { initialMs: 1_000, maxMs: 30_000 };
-    let delay = initialMs;
-    let resourceVersion: string | undefined;
-    let relistedAfterGone = false;
-    while (!signal.aborted) {
-      let healthy = false;
-      try {
-        if (resourceVersion === undefined) {
-          resourceVersion = await this.#list(signal);
-          this.#recovered();
-          firstAttemptDone();
-        }
-        const started = performance.now();
-        const outcome = await this.#watchOnce(resourceVersion, signal);
-        healthy = outcome.events > 0 || performance.now() - started >= MIN_HEALTHY_WATCH_MS;
-        if (outcome.resourceVersion === undefined) {
-          // 410 Gone: re-list at once, but only once in a row, so a server that keeps answering
-          // 410 cannot spin this loop.
-          healthy = !relistedAfterGone;
-          relistedAfterGone = true;
-        } else {
-          relistedAfterGone = false;
-        }
-        resourceVersion = outcome.resourceVersion;
-      } catch (err) {
-        if (isAborted(signal)) break;
-        this.#fail(toWatchError(err, `${this.#opts.namespace}/${this.#opts.name}`));
-        firstAttemptDone();
-      }
-      if (healthy) {
-        delay = initialMs;
-        continue;
-      }
-      await abortableDelay(delay, signal).catch(() => undefined);
-      delay = Math.min(delay * 2, maxMs);
-    }
+  close(): Promise<void> {
+    return this.#loop.stop();
   }
 
   async #list(signal: AbortSignal): Promise<string> {
@@ -312,10 +265,6 @@ function nextSnapshot(
 }
 
 /** Reads the flag afresh (an await may have passed since the last check). */
-function isAborted(signal: AbortSignal): boolean {
-  return signal.aborted;
-}
-
 function toWatchError(err: unknown, secret: string): SecretWatchError {
   if (err instanceof SecretWatchError) return err;
   if (err instanceof ApiException) {
