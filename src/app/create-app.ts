@@ -103,6 +103,8 @@ export function createApp(inputs: AppInputs): App {
     component: 'cloud-node-controller',
     qps: options.kubeApiQps / 4,
     burst: Math.max(1, Math.ceil(options.kubeApiBurst / 4)),
+    // An Event queued while leading is not sent once the lease may have passed on.
+    mayWrite: () => elector?.holdsLease() ?? true,
   });
   const writer = new KubeNodeWriter({ client, events });
   const elector = options.leaderElect

@@ -86,6 +86,18 @@ describe('EventRecorder', () => {
       .filter((e) => (e['involvedObject'] as { name?: string } | undefined)?.name === node);
   }
 
+  test('given mayWrite turns false while Events wait, should drop them unsent', async () => {
+    let may = true;
+    const { recorder, requests } = rig({ mayWrite: () => may });
+    await recorder.record(synced('mw-1'));
+    await until(() => requests.some((r) => r.verb === 'POST'), 'the first Event');
+    may = false;
+    await recorder.record(synced('mw-2'));
+    await recorder.record(synced('mw-3'));
+    await recorder.stop();
+    assert.equal(requests.filter((r) => r.verb === 'POST').length, 1);
+  });
+
   test('given a record call, should resolve before the write and send the Event in the background', async () => {
     const { recorder, requests } = rig();
     await recorder.record(synced('bg-1'));

@@ -34,6 +34,11 @@ export interface EventRecorderOptions {
   readonly drainTimeoutMs?: number;
   /** Told about each Event dropped because the queue was full (for metrics); must not throw. */
   readonly onDropped?: () => void;
+  /**
+   * Asked right before each write; false drops the Event unsent (e.g. leadership was lost while
+   * it waited in the queue, and another process now speaks for the cluster). Default: always send.
+   */
+  readonly mayWrite?: () => boolean;
   readonly now?: () => Date;
   /** Clock and sleep of the Event rate limit (tests). */
   readonly clock?: Clock;
@@ -164,6 +169,7 @@ export class EventRecorder {
     await Promise.resolve();
     const signal = this.#stopping.signal;
     for (let next = this.#queue.shift(); next !== undefined; next = this.#queue.shift()) {
+      if (this.#opts.mayWrite?.() === false) continue;
       if (!(await this.#send(next, signal))) {
         // The in-flight Event counts as lost too.
         this.#queue.unshift(next);
