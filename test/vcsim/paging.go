@@ -19,8 +19,9 @@ import (
 var defaultPageSize int32
 
 // pagingCollector adds what govmomi 0.24.2's PropertyCollector lacks: RetrieveOptions.maxObjects
-// paging with ContinueRetrievePropertiesEx and CancelRetrievePropertiesEx. The simulator clones
-// the registered collector's type for each session, so tokens are per session, as on vCenter.
+// paging with ContinueRetrievePropertiesEx and CancelRetrievePropertiesEx, and
+// WaitOptions.maxObjectUpdates (wait-paging.go). The simulator clones the registered collector's
+// type for each session, so tokens are per session, as on vCenter.
 // The embedded collector must stay the first field: the simulator finds the mo type by walking
 // first fields.
 type pagingCollector struct {
@@ -29,6 +30,9 @@ type pagingCollector struct {
 	pageMu    sync.Mutex
 	pages     map[string]pendingPages
 	lastToken int
+
+	// waits pages WaitForUpdatesEx replies (wait-paging.go).
+	waits waitPages
 }
 
 type pendingPages struct {
