@@ -11,8 +11,12 @@ export function indexSection(results: IndexBenchResults, heading: string): strin
       '`openVCenterConnection` to the simulator harness running `benchScenario` (see section 2) with ' +
       `${loads.map((l) => count(l.vms)).join(' and ')} generated VMs, each time on a fresh harness with ` +
       'zone and region categories: one ContainerView, a private property collector and filter, the first ' +
-      '`WaitForUpdatesEx`, and the tag snapshot (categories, tags, one `list-attached-objects-on-tags`). ' +
+      '`WaitForUpdatesEx` (paged by `maxObjectUpdates`: one call per 500 objects, VMs and topology), and the tag snapshot (categories, tags, one `list-attached-objects-on-tags`). ' +
       'The counters are reset before the connection opens, so login and the REST session are included. ' +
+      'Targets are performance.md T6. The REST target is missed: the vAPI has no batch read, so the ' +
+      'snapshot reads each category until the configured ones are found and each of their tags (here ' +
+      '2 categories and 5 tags: 11 calls plus the session), a count that grows with the tags, never ' +
+      'with the VMs. ' +
       'Every load was checked: each generated VM found once by BIOS UUID, host name, IPv4 and IPv6 ' +
       'address, with its instance UUID and datacenter. The long poll waits at most ' +
       '2 s here, so that the "steady" columns can be taken soon: after the first long poll came back ' +
@@ -21,9 +25,10 @@ export function indexSection(results: IndexBenchResults, heading: string): strin
       [
         'VMs',
         'SOAP',
+        'Target (T6): SOAP ≤ 10 + ⌈N/100⌉',
         'REST',
+        'Target (T6): REST ≤ 6',
         'Total',
-        'Target: total ≤ 10 + N/100',
         'Connect → synced',
         '`start` → synced',
         '`start` → tags read',
@@ -38,9 +43,10 @@ export function indexSection(results: IndexBenchResults, heading: string): strin
       loads.map((l) => [
         count(l.vms),
         String(l.soapTotal),
+        `≤ ${l.soapTarget}: ${verdict(l.soapTotal, l.soapTarget)}`,
         String(l.restTotal),
+        `≤ ${l.restTarget}: ${verdict(l.restTotal, l.restTarget)}`,
         String(l.soapTotal + l.restTotal),
-        `≤ ${l.roundTripTarget}: ${verdict(l.soapTotal + l.restTotal, l.roundTripTarget)}`,
         seconds(l.coldSeconds),
         seconds(l.syncSeconds),
         seconds(l.tagsSeconds),
@@ -94,8 +100,8 @@ export function indexSummaryLines(results: IndexBenchResults): string[] {
         ? ` [${verdict(l.syncSeconds, indexTargets.readySecondsAt1000)} ≤ ${seconds(indexTargets.readySecondsAt1000)}]`
         : '';
     return (
-      `index cold load ${count(l.vms)} VMs: SOAP ${l.soapTotal} + REST ${l.restTotal} = ${total} ` +
-      `[${verdict(total, l.roundTripTarget)} ≤ ${l.roundTripTarget}]; synced ${seconds(l.syncSeconds)}${ready} ` +
+      `index cold load ${count(l.vms)} VMs: SOAP ${l.soapTotal} [${verdict(l.soapTotal, l.soapTarget)} ≤ ${l.soapTarget}] ` +
+      `+ REST ${l.restTotal} [${verdict(l.restTotal, l.restTarget)} ≤ ${l.restTarget}] = ${total}; synced ${seconds(l.syncSeconds)}${ready} ` +
       `(connect → synced ${seconds(l.coldSeconds)}, tags ${seconds(l.tagsSeconds)}); RSS ${megabytes(l.rssBeforeBytes)} → ${megabytes(l.rssBytes)} ` +
       `(${megabytes(l.rssAfterGcBytes)} after GC), ` +
       `heap retained ${megabytes(l.retainedHeapBytes)}; steady: RSS ${megabytes(l.steadyRssBytes)}, ` +
