@@ -157,6 +157,8 @@ describe('vsphere-cloud-controller-manager failover from a hung leader', () => {
     );
     const takenOverAt = performance.now();
     assert.ok(takenOverAt - frozenAt >= LEASE_MS - RETRY_MS, 'taken over before the lease could expire');
+    // The Lease write comes before the new leader's log line reaches this process's pipe.
+    await standby.daemon.waitForOutput(/became leader/, 5_000);
     assert.equal(ledAs(standby.daemon), newId);
 
     await core.createNode({ body: kubeletNode('node-2', { biosUuid: basicBiosUuid(2) }) });
