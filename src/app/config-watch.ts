@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import { createHash } from 'node:crypto';
-import { watch, type FSWatcher } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { abortableDelay, withTimeout } from '../lib/abort.ts';
+import { DirectoryWatch } from '../lib/directory-watch.ts';
 
 /** Most readings taken to see a changed file settle before reporting the last one. */
 const MAX_SETTLE_READS = 5;
@@ -49,16 +49,18 @@ export interface ConfigFileWatcherOptions {
  */
 export class ConfigFileWatcher {
   readonly #opts: ConfigFileWatcherOptions;
-  #stop: AbortController | undefined;
-  #watcher: { readonly fsw: FSWatcher; readonly ino: number } | undefined;
-  #interval: NodeJS.Timeout | undefined;
-  #debounce: NodeJS.Timeout | undefined;
-  #reading: Promise<void> | undefined;
-  #readAgain = false;
+  readonly #watch: DirectoryWatch;
   #lastKey: string | undefined;
 
   constructor(options: ConfigFileWatcherOptions) {
     this.#opts = options;
+    this.#watch = new DirectoryWatch({
+      dir: dirname(options.path),
+      read: (signal) => this.#read(signal),
+      rereadIntervalMs: options.rereadIntervalMs,
+      debounceMs: options.debounceMs,
+      fsWatch: options.fsWatch,
+    });
   }
 
   /**
@@ -66,56 +68,19 @@ export class ConfigFileWatcher {
    * aborts or `close` is called. Resolves after the first read; a second call does nothing.
    */
   async start(options: { readonly signal: AbortSignal }): Promise<void> {
-    options.signal.throwIfAborted();
-    if (this.#stop !== undefined) return;
-    const stop = new AbortController();
-    this.#stop = stop;
-    options.signal.addEventListener('abort', () => void this.close(), { once: true, signal: stop.signal });
-    await this.#readNow();
-    await this.#ensureWatcher();
-    if (stop.signal.aborted) return;
-    this.#interval = setInterval(() => {
-      void this.#ensureWatcher().then(() => this.#readNow());
-    }, this.#opts.rereadIntervalMs ?? 5_000);
-    this.#interval.unref();
+    await this.#watch.start(options.signal);
   }
 
   /** Stops watching; resolves once a read in progress has finished. */
   close(): Promise<void> {
-    this.#stop?.abort();
-    clearInterval(this.#interval);
-    clearTimeout(this.#debounce);
-    this.#watcher?.fsw.close();
-    this.#watcher = undefined;
-    return this.#reading ?? Promise.resolve();
+    return this.#watch.close();
   }
 
-  #stopped(): boolean {
-    return this.#stop?.signal.aborted !== false;
-  }
-
-  /** Reads now, or once more after the read in progress, so no change is lost. */
-  #readNow(): Promise<void> {
-    if (this.#reading !== undefined) {
-      this.#readAgain = true;
-      return this.#reading;
-    }
-    this.#reading = this.#readLoop().finally(() => {
-      this.#reading = undefined;
-    });
-    return this.#reading;
-  }
-
-  async #readLoop(): Promise<void> {
-    do {
-      this.#readAgain = false;
-      if (this.#stopped()) return;
-      const read = await this.#settledRead();
-      if (read === undefined || this.#stopped()) return;
-      if (read.key === this.#lastKey) continue;
-      this.#lastKey = read.key;
-      this.#opts.onChange(read.read);
-    } while (this.#readRequested());
+  async #read(signal: AbortSignal): Promise<void> {
+    const read = await this.#settledRead(signal);
+    if (read === undefined || signal.aborted || read.key === this.#lastKey) return;
+    this.#lastKey = read.key;
+    this.#opts.onChange(read.read);
   }
 
   /**
@@ -123,30 +88,26 @@ export class ConfigFileWatcher {
    * debounce time: a writer that truncates and then writes (an editor, `cp`) shows an empty or
    * partial file for a moment, which must not be reported. Bounded by `MAX_SETTLE_READS`.
    */
-  async #settledRead(): Promise<{ readonly read: ConfigFileRead; readonly key: string } | undefined> {
-    let read = await this.#readOnce();
+  async #settledRead(
+    signal: AbortSignal,
+  ): Promise<{ readonly read: ConfigFileRead; readonly key: string } | undefined> {
+    let read = await this.#readOnce(signal);
     for (let i = 0; read !== undefined && i < MAX_SETTLE_READS; i++) {
       const key = readKey(read);
       if (key === this.#lastKey || this.#lastKey === undefined) return { read, key };
       try {
-        await abortableDelay(this.#opts.debounceMs ?? 100, this.#stop?.signal);
+        await abortableDelay(this.#opts.debounceMs ?? 100, signal);
       } catch {
         return undefined;
       }
-      const again = await this.#readOnce();
+      const again = await this.#readOnce(signal);
       if (again === undefined || readKey(again) === key) return again && { read: again, key };
       read = again;
     }
     return read && { read, key: readKey(read) };
   }
 
-  /** A method, not the field, so the loop sees requests made while it awaited the read. */
-  #readRequested(): boolean {
-    return this.#readAgain;
-  }
-
-  async #readOnce(): Promise<ConfigFileRead | undefined> {
-    const signal = this.#stop?.signal;
+  async #readOnce(signal: AbortSignal): Promise<ConfigFileRead | undefined> {
     try {
       const bytes = await readFile(this.#opts.path, {
         signal: withTimeout(signal, this.#opts.readTimeoutMs ?? 5_000),
@@ -157,44 +118,10 @@ export class ConfigFileWatcher {
         sha256: createHash('sha256').update(bytes).digest('hex'),
       };
     } catch (err) {
-      if (signal?.aborted !== false) return undefined;
+      if (signal.aborted) return undefined;
       const error = err instanceof Error ? err : new Error(String(err));
       const errno = (error as NodeJS.ErrnoException).code;
       return { kind: 'unreadable', error, errno: typeof errno === 'string' ? errno : undefined };
     }
-  }
-
-  /** (Re)creates the directory watch when it is missing or its directory was replaced. */
-  async #ensureWatcher(): Promise<void> {
-    if (this.#opts.fsWatch === false || this.#stopped()) return;
-    const dir = dirname(this.#opts.path);
-    const ino = await stat(dir).then(
-      (s) => s.ino,
-      () => undefined,
-    );
-    if (this.#watcher !== undefined && this.#watcher.ino === ino) return;
-    this.#watcher?.fsw.close();
-    this.#watcher = undefined;
-    if (ino === undefined || this.#stopped()) return;
-    try {
-      const fsw = watch(dir, { persistent: false }, () => {
-        this.#scheduleRead();
-      });
-      fsw.on('error', () => {
-        // The next periodic tick re-creates it; meanwhile the periodic re-read covers changes.
-        fsw.close();
-        if (this.#watcher?.fsw === fsw) this.#watcher = undefined;
-      });
-      this.#watcher = { fsw, ino };
-    } catch {
-      // Same as above: the periodic re-read still notices every change.
-    }
-  }
-
-  #scheduleRead(): void {
-    if (this.#stopped()) return;
-    clearTimeout(this.#debounce);
-    this.#debounce = setTimeout(() => void this.#readNow(), this.#opts.debounceMs ?? 100);
-    this.#debounce.unref();
   }
 }

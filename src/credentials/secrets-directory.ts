@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DirectoryWatch } from '../lib/directory-watch.ts';
 import { CcmError } from '../lib/errors.ts';
 import type { CredentialSource, CredentialSourceEvent, CredentialSourceState } from './credential-source.ts';
 import { SourceStateTracker } from './credential-source.ts';
@@ -93,17 +93,19 @@ export class SecretsDirectorySource implements CredentialSource {
   readonly name: string;
   readonly #opts: SecretsDirectoryOptions;
   readonly #tracker: SourceStateTracker;
-  #watcher: { readonly fsw: FSWatcher; readonly ino: number } | undefined;
-  #interval: NodeJS.Timeout | undefined;
-  #debounce: NodeJS.Timeout | undefined;
-  #reading: Promise<void> | undefined;
-  #readAgain = false;
-  #stop: AbortController | undefined;
+  readonly #watch: DirectoryWatch;
 
   constructor(options: SecretsDirectoryOptions) {
     this.#opts = options;
     this.name = `directory ${options.path}`;
     this.#tracker = new SourceStateTracker(this.name, options.onEvent);
+    this.#watch = new DirectoryWatch({
+      dir: options.path,
+      read: (signal) => this.#read(signal),
+      rereadIntervalMs: options.rereadIntervalMs,
+      debounceMs: options.debounceMs,
+      fsWatch: options.fsWatch,
+    });
   }
 
   state(): CredentialSourceState {
@@ -115,103 +117,30 @@ export class SecretsDirectorySource implements CredentialSource {
   }
 
   async start(options?: { readonly signal?: AbortSignal }): Promise<void> {
+    await this.#watch.start(options?.signal);
     options?.signal?.throwIfAborted();
-    if (this.#stop !== undefined) return this.synced(options);
-    const stop = new AbortController();
-    this.#stop = stop;
-    options?.signal?.addEventListener('abort', () => void this.close(), { once: true, signal: stop.signal });
-    await this.#readNow();
-    if (stop.signal.aborted) {
-      options?.signal?.throwIfAborted();
-      return;
-    }
-    await this.#ensureWatcher();
-    if (this.#stopped()) return;
-    this.#interval = setInterval(() => {
-      void this.#ensureWatcher().then(() => this.#readNow());
-    }, this.#opts.rereadIntervalMs ?? 5_000);
-    this.#interval.unref();
+    // Closed during the first read: nothing more will be read, so do not wait for a sync.
+    if (this.#watch.isStopped()) return;
+    return this.synced(options);
   }
 
   close(): Promise<void> {
-    this.#stop?.abort();
-    clearInterval(this.#interval);
-    clearTimeout(this.#debounce);
-    this.#watcher?.fsw.close();
-    this.#watcher = undefined;
-    return this.#reading ?? Promise.resolve();
+    return this.#watch.close();
   }
 
-  /** Reads now, or once more after the read in progress, so no change is lost. */
-  #readNow(): Promise<void> {
-    if (this.#reading !== undefined) {
-      this.#readAgain = true;
-      return this.#reading;
-    }
-    this.#reading = this.#readLoop().finally(() => {
-      this.#reading = undefined;
-    });
-    return this.#reading;
-  }
-
-  async #readLoop(): Promise<void> {
-    do {
-      this.#readAgain = false;
-      const signal = this.#stop?.signal;
-      if (this.#stopped()) return;
-      try {
-        const files = await readSecretsDirectory(this.#opts.path, signal === undefined ? {} : { signal });
-        this.#tracker.applyContent(decodeDirectoryFiles(files));
-      } catch (err) {
-        if (this.#stopped()) return;
-        const error =
-          err instanceof CcmError
-            ? err
-            : new SecretsDirectoryError(`cannot read ${this.#opts.path}`, { cause: err });
-        const gone = err instanceof SecretsDirectoryError && isErrno(err.cause, 'ENOENT');
-        this.#tracker.fail(error, { contentGone: gone });
-      }
-      this.#tracker.markSynced();
-    } while (this.#changedDuringRead());
-  }
-
-  #changedDuringRead(): boolean {
-    return this.#readAgain;
-  }
-
-  #stopped(): boolean {
-    return this.#stop?.signal.aborted === true;
-  }
-
-  /** (Re)creates the fs watcher when it is missing or watches a directory that was replaced. */
-  async #ensureWatcher(): Promise<void> {
-    if (this.#opts.fsWatch === false || this.#stop === undefined || this.#stopped()) return;
-    const ino = await stat(this.#opts.path).then(
-      (s) => s.ino,
-      () => undefined,
-    );
-    if (this.#watcher !== undefined && this.#watcher.ino === ino) return;
-    this.#watcher?.fsw.close();
-    this.#watcher = undefined;
-    if (ino === undefined || this.#stopped()) return;
+  async #read(signal: AbortSignal): Promise<void> {
     try {
-      const fsw = watch(this.#opts.path, { persistent: false }, () => {
-        this.#scheduleRead();
-      });
-      fsw.on('error', () => {
-        // The next periodic tick recreates it; until then the periodic re-read covers changes.
-        fsw.close();
-        if (this.#watcher?.fsw === fsw) this.#watcher = undefined;
-      });
-      this.#watcher = { fsw, ino };
-    } catch {
-      // Same as above: the periodic re-read still keeps the source current.
+      const files = await readSecretsDirectory(this.#opts.path, { signal });
+      this.#tracker.applyContent(decodeDirectoryFiles(files));
+    } catch (err) {
+      if (signal.aborted) return;
+      const error =
+        err instanceof CcmError
+          ? err
+          : new SecretsDirectoryError(`cannot read ${this.#opts.path}`, { cause: err });
+      const gone = err instanceof SecretsDirectoryError && isErrno(err.cause, 'ENOENT');
+      this.#tracker.fail(error, { contentGone: gone });
     }
-  }
-
-  #scheduleRead(): void {
-    clearTimeout(this.#debounce);
-    this.#debounce = setTimeout(() => void this.#readNow(), this.#opts.debounceMs ?? 100);
-    this.#debounce.unref();
+    this.#tracker.markSynced();
   }
 }
