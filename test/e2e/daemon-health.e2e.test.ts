@@ -2,27 +2,19 @@
 // The daemon end to end (issue 5): its HTTPS /healthz, /readyz and /metrics, and leader failover
 // between two daemons sharing one lease, against the simulator and the in-memory API server.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { get } from 'node:https';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { connect } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { CoordinationV1Api, CoreV1Api, type V1Node } from '@kubernetes/client-node';
 import { startDaemon, type Daemon } from '../support/daemon.ts';
-import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts';
-import { startVcsim, type Vcsim } from '../support/vcsim.ts';
-import {
-  basicBiosUuid,
-  kubeletNode,
-  simCloudConfig,
-  UNINITIALIZED_TAINT,
-  until,
-} from '../support/e2e-nodes.ts';
+import { startE2eBed, type E2eBed } from '../support/e2e-bed.ts';
+import type { KubeApiFixture } from '../support/kube-apiserver.ts';
+import type { Vcsim } from '../support/vcsim.ts';
+import { basicBiosUuid, kubeletNode, simCloudConfig, until } from '../support/e2e-nodes.ts';
 
 const SCENARIO = resolve(import.meta.dirname, '../vcsim/scenarios/basic.json');
-const UNINIT = UNINITIALIZED_TAINT;
 const BIOS = basicBiosUuid;
 
 const cloudConfig = (sim: Vcsim): string => simCloudConfig(sim, { zones: false });
@@ -72,44 +64,23 @@ function httpsGet(port: number, path: string, ca: string): Promise<Reply> {
 }
 
 describe('vsphere-cloud-controller-manager health and leader failover', () => {
-  let sim: Vcsim;
+  let bed: E2eBed;
   let kube: KubeApiFixture;
-  let dir: string;
   let configFile: string;
   let kubeconfigFile: string;
   const daemons: Daemon[] = [];
 
-  const readNode = (name: string): Promise<V1Node | undefined> =>
-    kube.kubeConfig
-      .makeApiClient(CoreV1Api)
-      .readNode({ name })
-      .catch(() => undefined);
-
   const initialised = (name: string, timeoutMs: number, log: () => string): Promise<V1Node> =>
-    until(
-      async () => {
-        const n = await readNode(name);
-        return n?.spec?.providerID !== undefined && !(n.spec.taints ?? []).some((t) => t.key === UNINIT)
-          ? n
-          : undefined;
-      },
-      timeoutMs,
-      () => `${name} initialised\n${log()}`,
-    );
+    bed.initialised(name, timeoutMs, log);
 
   before(async () => {
-    [sim, kube] = await Promise.all([startVcsim({ scenario: SCENARIO }), startKubeApi()]);
-    dir = await mkdtemp(join(tmpdir(), 'ccm-e2e-health-'));
-    configFile = join(dir, 'vsphere.yaml');
-    kubeconfigFile = join(dir, 'kubeconfig');
-    await writeFile(configFile, cloudConfig(sim));
-    await writeFile(kubeconfigFile, kube.kubeConfig.exportConfig());
+    bed = await startE2eBed({ scenario: SCENARIO, tag: 'health', cloudConfig });
+    ({ kube, configFile, kubeconfigFile } = bed);
   });
 
   after(async () => {
     await Promise.all(daemons.map((d) => d.stop(2_000)));
-    await Promise.all([sim.close(), kube.close()]);
-    await rm(dir, { recursive: true, force: true });
+    await bed.close();
   });
 
   const flags = (securePort: number, identity: string): string[] => [

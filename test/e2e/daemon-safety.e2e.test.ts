@@ -3,14 +3,13 @@
 // kubelet's provided-node-ip is honoured or refused, against the simulator and the in-memory
 // API server.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CoreV1Api, type V1Node } from '@kubernetes/client-node';
 import { startDaemon, type Daemon } from '../support/daemon.ts';
-import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts';
-import { startVcsim, type Vcsim } from '../support/vcsim.ts';
+import { startE2eBed, type E2eBed } from '../support/e2e-bed.ts';
+import type { KubeApiFixture } from '../support/kube-apiserver.ts';
+import type { Vcsim } from '../support/vcsim.ts';
 import {
   basicBiosUuid,
   kubeletNode,
@@ -29,33 +28,23 @@ const cloudConfig = (sim: Vcsim): string => simCloudConfig(sim, { zones: false }
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('vsphere-cloud-controller-manager safety', () => {
+  let bed: E2eBed;
   let sim: Vcsim;
   let kube: KubeApiFixture;
-  let dir: string;
   let configFile: string;
   let kubeconfigFile: string;
   const daemons: Daemon[] = [];
 
-  const readNode = (name: string): Promise<V1Node | undefined> =>
-    kube.kubeConfig
-      .makeApiClient(CoreV1Api)
-      .readNode({ name })
-      .catch(() => undefined);
+  const readNode = (name: string): Promise<V1Node | undefined> => bed.readNode(name);
 
   before(async () => {
-    [sim, kube] = await Promise.all([startVcsim({ scenario: SCENARIO }), startKubeApi()]);
-    dir = await mkdtemp(join(tmpdir(), 'ccm-e2e-safety-'));
-    configFile = join(dir, 'vsphere.yaml');
-    kubeconfigFile = join(dir, 'kubeconfig');
-    await writeFile(configFile, cloudConfig(sim));
-    await writeFile(kubeconfigFile, kube.kubeConfig.exportConfig());
+    bed = await startE2eBed({ scenario: SCENARIO, tag: 'safety', cloudConfig });
+    ({ sim, kube, configFile, kubeconfigFile } = bed);
   });
 
   after(async () => {
-    await sim.control.resume().catch(() => undefined);
     await Promise.all(daemons.map((d) => d.stop(2_000)));
-    await Promise.all([sim.close(), kube.close()]);
-    await rm(dir, { recursive: true, force: true });
+    await bed.close();
   });
 
   const start = (): Daemon => {

@@ -3,14 +3,14 @@
 // process against the simulator's basic scenario and the in-memory API server, with Nodes
 // registered the way a kubelet with --cloud-provider=external registers them.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CoordinationV1Api, CoreV1Api, type V1Node } from '@kubernetes/client-node';
 import { startDaemon, type Daemon } from '../support/daemon.ts';
-import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts';
-import { startVcsim, type Vcsim } from '../support/vcsim.ts';
+import { startE2eBed, type E2eBed } from '../support/e2e-bed.ts';
+import type { KubeApiFixture } from '../support/kube-apiserver.ts';
+import type { Vcsim } from '../support/vcsim.ts';
 import {
   basicBiosUuid,
   kubeletNode,
@@ -27,6 +27,7 @@ const BIOS = basicBiosUuid;
 const cloudConfig = (sim: Vcsim): string => simCloudConfig(sim, { zones: true });
 
 describe('vsphere-cloud-controller-manager end to end', () => {
+  let bed: E2eBed;
   let sim: Vcsim;
   let kube: KubeApiFixture;
   let dir: string;
@@ -34,25 +35,16 @@ describe('vsphere-cloud-controller-manager end to end', () => {
   let kubeconfigFile: string;
   const daemons: Daemon[] = [];
 
-  const readNode = (name: string): Promise<V1Node | undefined> =>
-    kube.kubeConfig
-      .makeApiClient(CoreV1Api)
-      .readNode({ name })
-      .catch(() => undefined);
+  const readNode = (name: string): Promise<V1Node | undefined> => bed.readNode(name);
 
   before(async () => {
-    [sim, kube] = await Promise.all([startVcsim({ scenario: SCENARIO }), startKubeApi()]);
-    dir = await mkdtemp(join(tmpdir(), 'ccm-e2e-'));
-    configFile = join(dir, 'vsphere.yaml');
-    kubeconfigFile = join(dir, 'kubeconfig');
-    await writeFile(configFile, cloudConfig(sim));
-    await writeFile(kubeconfigFile, kube.kubeConfig.exportConfig());
+    bed = await startE2eBed({ scenario: SCENARIO, tag: 'init', cloudConfig });
+    ({ sim, kube, dir, configFile, kubeconfigFile } = bed);
   });
 
   after(async () => {
     await Promise.all(daemons.map((d) => d.stop(2_000)));
-    await Promise.all([sim.close(), kube.close()]);
-    await rm(dir, { recursive: true, force: true });
+    await bed.close();
   });
 
   const baseFlags = (): string[] => [
