@@ -154,7 +154,8 @@ describe('vsphere-cloud-controller-manager health and leader failover', () => {
 
     await core.createNode({ body: kubeletNode('node-1', { biosUuid: basicBiosUuid(1) }) });
     await initialised('node-1', 20_000, () => a.output());
-    assert.match(a.output(), /node synced/);
+    // The Node can be read back before the leader's log line reaches this process's pipe.
+    await a.waitForOutput(/node synced/, 5_000);
     assert.doesNotMatch(b.output(), /became leader|node synced/);
     const before = await leases.readNamespacedLease({ name: 'ccm-failover', namespace: 'kube-system' });
     const leader = before.spec?.holderIdentity ?? '';

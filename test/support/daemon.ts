@@ -12,7 +12,7 @@ export interface Daemon extends AsyncDisposable {
   readonly pid: number;
   /** Everything written to stdout and stderr so far. */
   output(): string;
-  /** Resolves with the exit code (or the signal name) once the process has exited. */
+  /** Resolves with the exit code (or the signal name) once the process has exited and its output is read. */
   readonly exited: Promise<number | string>;
   /** Resolves once `pattern` appears in the output; rejects after `timeoutMs` or if the process exits first. */
   waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void>;
@@ -38,7 +38,8 @@ export function startDaemon(args: readonly string[], env: Readonly<Record<string
   child.stdout.setEncoding('utf8').on('data', collect);
   child.stderr.setEncoding('utf8').on('data', collect);
   const exited = new Promise<number | string>((res) => {
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': it comes once stdout and stderr are drained, so `output()` is complete.
+    child.once('close', (code, signal) => {
       res(code ?? signal ?? 'unknown');
       for (const l of listeners) l();
     });
