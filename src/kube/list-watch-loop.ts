@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { abortableDelay } from '../lib/abort.ts';
+import { httpStatusOf, parseBody, statusText } from './api-status.ts';
+import { ApiException } from './client-node.ts';
 
 /** How one watch request ended. */
 export interface WatchOutcome {
@@ -111,4 +113,24 @@ export class ListWatchLoop {
 /** Reads the flag afresh (a loop condition narrows `signal.aborted` to false for the checker). */
 function isAborted(signal: AbortSignal): boolean {
   return signal.aborted;
+}
+
+/**
+ * What a failed list or watch of `what` (`nodes`, `secret kube-system/x`) says, and its HTTP
+ * status when the API server answered: an `ApiException` is a failed list (with the Status
+ * reason), an HTTP status on another error is a failed watch, anything else means the API server
+ * could not be reached. Consumers wrap it in their own error class.
+ */
+export function describeListWatchFailure(
+  err: unknown,
+  what: string,
+): { readonly message: string; readonly status: number | undefined } {
+  if (err instanceof ApiException) {
+    const status = (err as ApiException<unknown>).code;
+    return { message: `list of ${what}: HTTP ${status}: ${statusText(parseBody(err.body))}`, status };
+  }
+  const status = httpStatusOf(err);
+  const reason = err instanceof Error ? err.message : String(err);
+  if (status !== undefined) return { message: `watch of ${what}: HTTP ${status} ${reason}`, status };
+  return { message: `${what}: Kubernetes API unreachable: ${reason}`, status: undefined };
 }

@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-import { ApiException } from './client-node.ts';
-import { ListWatchLoop, type WatchOutcome } from './list-watch-loop.ts';
+import { ListWatchLoop, describeListWatchFailure, type WatchOutcome } from './list-watch-loop.ts';
 import type { KubeNode } from '../controllers/node/kube-node.ts';
 import type { NodeReader } from '../controllers/node/node-ports.ts';
 import { CcmError } from '../lib/errors.ts';
 import {
-  httpStatusOf,
   isHttpStatus,
   isInactivityTimeout,
-  parseBody,
   resourceVersionOf,
   statusCode,
   statusText,
@@ -238,18 +235,8 @@ export class NodeInformer implements NodeReader {
 /** Reads the flag afresh (an await may have passed since the last check). */
 function toInformerError(err: unknown): NodeInformerError {
   if (err instanceof NodeInformerError) return err;
-  if (err instanceof ApiException) {
-    const status = (err as ApiException<unknown>).code;
-    return new NodeInformerError(`list of nodes: HTTP ${status}: ${statusText(parseBody(err.body))}`, {
-      cause: err,
-      status,
-    });
-  }
-  const status = httpStatusOf(err);
-  const reason = err instanceof Error ? err.message : String(err);
-  if (status !== undefined)
-    return new NodeInformerError(`watch of nodes: HTTP ${status} ${reason}`, { cause: err, status });
-  return new NodeInformerError(`nodes: Kubernetes API unreachable: ${reason}`, { cause: err });
+  const { message, status } = describeListWatchFailure(err, 'nodes');
+  return new NodeInformerError(message, { cause: err, status });
 }
 
 /** A page of `GET /api/v1/nodes` as the API server sends it. */

@@ -2,17 +2,15 @@
 import type { HttpLibrary, KubeConfig, V1Secret } from '@kubernetes/client-node';
 import { CcmError } from '../lib/errors.ts';
 import {
-  httpStatusOf,
   isHttpStatus,
   isInactivityTimeout,
-  parseBody,
   resourceVersionOf,
   statusCode,
   statusText,
 } from './api-status.ts';
-import { ApiException, Watch, createConfiguration } from './client-node.ts';
+import { Watch, createConfiguration } from './client-node.ts';
 import { KubeRest } from './kube-rest.ts';
-import { ListWatchLoop, type WatchOutcome } from './list-watch-loop.ts';
+import { ListWatchLoop, describeListWatchFailure, type WatchOutcome } from './list-watch-loop.ts';
 import { kubeErrorCode, type KubeRequestObserver } from './request-verb.ts';
 
 /** What the watch knows about the Secret. `data` holds the API's base64 values, undecoded. */
@@ -267,24 +265,8 @@ function nextSnapshot(
 /** Reads the flag afresh (an await may have passed since the last check). */
 function toWatchError(err: unknown, secret: string): SecretWatchError {
   if (err instanceof SecretWatchError) return err;
-  if (err instanceof ApiException) {
-    const status = (err as ApiException<unknown>).code;
-    return new SecretWatchError(
-      `list of secret ${secret}: HTTP ${status}: ${statusText(parseBody(err.body))}`,
-      {
-        cause: err,
-        status,
-      },
-    );
-  }
-  const status = httpStatusOf(err);
-  if (status !== undefined)
-    return new SecretWatchError(`watch of secret ${secret}: HTTP ${status} ${(err as Error).message}`, {
-      cause: err,
-      status,
-    });
-  const reason = err instanceof Error ? err.message : String(err);
-  return new SecretWatchError(`secret ${secret}: Kubernetes API unreachable: ${reason}`, { cause: err });
+  const { message, status } = describeListWatchFailure(err, `secret ${secret}`);
+  return new SecretWatchError(message, { cause: err, status });
 }
 
 /** `GET …/secrets` as the API server sends it. */
