@@ -3,49 +3,21 @@
 // running and fails /readyz; a valid different one makes it stop cleanly and exit 0, releasing
 // its lease. Against the simulator and the in-memory API server.
 import assert from 'node:assert/strict';
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { get } from 'node:https';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { startDaemon, type Daemon } from '../support/daemon.ts';
-import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts';
-import { startVcsim, type Vcsim } from '../support/vcsim.ts';
+import { freePort, httpsGet } from '../support/daemon-http.ts';
+import { startE2eBed, type E2eBed } from '../support/e2e-bed.ts';
+import type { KubeApiFixture } from '../support/kube-apiserver.ts';
+import type { Vcsim } from '../support/vcsim.ts';
 import { basicBiosUuid, kubeletNode, simCloudConfig, until } from '../support/e2e-nodes.ts';
 
 const SCENARIO = resolve(import.meta.dirname, '../vcsim/scenarios/basic.json');
 
-/** A port that was free a moment ago (the daemon treats `--secure-port=0` as "no server"). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
-  const address = server.address();
-  await new Promise((res) => server.close(res));
-  assert.ok(address !== null && typeof address === 'object');
-  return address.port;
-}
-
-/** GET over HTTPS; the daemon's generated certificate is not checked (only its answers are). */
-function readyz(port: number): Promise<{ readonly status: number; readonly body: string }> {
-  return new Promise((res, rej) => {
-    const req = get(
-      { host: '127.0.0.1', port, path: '/readyz?verbose', rejectUnauthorized: false, timeout: 5_000 },
-      (response) => {
-        let body = '';
-        response.setEncoding('utf8').on('data', (c: string) => (body += c));
-        response.once('end', () => {
-          res({ status: response.statusCode ?? 0, body });
-        });
-      },
-    );
-    req.once('timeout', () => req.destroy(new Error('GET /readyz timed out')));
-    req.once('error', rej);
-  });
-}
-
 describe('vsphere-cloud-controller-manager cloud-config reload', () => {
+  let bed: E2eBed;
   let sim: Vcsim;
   let kube: KubeApiFixture;
   let dir: string;
@@ -54,18 +26,17 @@ describe('vsphere-cloud-controller-manager cloud-config reload', () => {
   let daemon: Daemon | undefined;
 
   before(async () => {
-    [sim, kube] = await Promise.all([startVcsim({ scenario: SCENARIO }), startKubeApi()]);
-    dir = await mkdtemp(join(tmpdir(), 'ccm-e2e-reload-'));
-    configFile = join(dir, 'vsphere.yaml');
-    kubeconfigFile = join(dir, 'kubeconfig');
-    await writeFile(configFile, simCloudConfig(sim, { zones: false }));
-    await writeFile(kubeconfigFile, kube.kubeConfig.exportConfig());
+    bed = await startE2eBed({
+      scenario: SCENARIO,
+      tag: 'reload',
+      cloudConfig: (sim) => simCloudConfig(sim, { zones: false }),
+    });
+    ({ sim, kube, dir, configFile, kubeconfigFile } = bed);
   });
 
   after(async () => {
     await daemon?.stop(2_000);
-    await Promise.all([sim.close(), kube.close()]);
-    await rm(dir, { recursive: true, force: true });
+    await bed.close();
   });
 
   /** Replaces the file in one step, as a ConfigMap volume update does. */
@@ -93,7 +64,7 @@ describe('vsphere-cloud-controller-manager cloud-config reload', () => {
     daemon = d;
     await d.waitForOutput(/became leader/, 30_000);
     await until(
-      async () => ((await readyz(port)).status === 200 ? true : undefined),
+      async () => ((await httpsGet(port, '/readyz?verbose')).status === 200 ? true : undefined),
       20_000,
       () => d.output(),
     );
@@ -103,7 +74,7 @@ describe('vsphere-cloud-controller-manager cloud-config reload', () => {
     await replaceConfig(valid.replace(/port: \d+/, 'port: not-a-port'));
     const failing = await until(
       async () => {
-        const r = await readyz(port);
+        const r = await httpsGet(port, '/readyz?verbose');
         return r.status === 500 ? r : undefined;
       },
       10_000,

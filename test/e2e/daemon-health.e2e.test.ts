@@ -2,13 +2,12 @@
 // The daemon end to end (issue 5): its HTTPS /healthz, /readyz and /metrics, and leader failover
 // between two daemons sharing one lease, against the simulator and the in-memory API server.
 import assert from 'node:assert/strict';
-import { get } from 'node:https';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { connect } from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { CoordinationV1Api, CoreV1Api, type V1Node } from '@kubernetes/client-node';
 import { startDaemon, type Daemon } from '../support/daemon.ts';
+import { freePort, httpsGet } from '../support/daemon-http.ts';
 import { startE2eBed, type E2eBed } from '../support/e2e-bed.ts';
 import type { KubeApiFixture } from '../support/kube-apiserver.ts';
 import type { Vcsim } from '../support/vcsim.ts';
@@ -18,16 +17,6 @@ const SCENARIO = resolve(import.meta.dirname, '../vcsim/scenarios/basic.json');
 const BIOS = basicBiosUuid;
 
 const cloudConfig = (sim: Vcsim): string => simCloudConfig(sim, { zones: false });
-
-/** A port that was free a moment ago (the daemon treats `--secure-port=0` as "no server"). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
-  const address = server.address();
-  await new Promise((res) => server.close(res));
-  assert.ok(address !== null && typeof address === 'object');
-  return address.port;
-}
 
 /** The PEM certificate a TLS server presents, so the test can trust exactly that one. */
 async function servedCertificate(port: number): Promise<string> {
@@ -41,26 +30,6 @@ async function servedCertificate(port: number): Promise<string> {
   } finally {
     socket.destroy();
   }
-}
-
-interface Reply {
-  readonly status: number;
-  readonly contentType: string;
-  readonly body: string;
-}
-
-function httpsGet(port: number, path: string, ca: string): Promise<Reply> {
-  return new Promise((res, rej) => {
-    const req = get({ host: '127.0.0.1', port, path, ca, timeout: 5_000 }, (response) => {
-      let body = '';
-      response.setEncoding('utf8').on('data', (c: string) => (body += c));
-      response.once('end', () => {
-        res({ status: response.statusCode ?? 0, contentType: response.headers['content-type'] ?? '', body });
-      });
-    });
-    req.once('timeout', () => req.destroy(new Error(`GET ${path} timed out`)));
-    req.once('error', rej);
-  });
 }
 
 describe('vsphere-cloud-controller-manager health and leader failover', () => {

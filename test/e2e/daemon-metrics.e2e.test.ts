@@ -3,46 +3,21 @@
 // and the in-memory API server, then the vCenter (SOAP and REST), login, Kubernetes request, index
 // lag and node-initialisation figures scraped.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { get } from 'node:https';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { startDaemon, type Daemon } from '../support/daemon.ts';
-import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts';
-import { startVcsim, type Vcsim } from '../support/vcsim.ts';
+import { freePort, httpsGet } from '../support/daemon-http.ts';
+import { startE2eBed, type E2eBed } from '../support/e2e-bed.ts';
 import { basicBiosUuid, kubeletNode, simCloudConfig, until } from '../support/e2e-nodes.ts';
 
 const SCENARIO = resolve(import.meta.dirname, '../vcsim/scenarios/basic.json');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
-  const address = server.address();
-  await new Promise((res) => server.close(res));
-  assert.ok(address !== null && typeof address === 'object');
-  return address.port;
-}
-
 /** GET /metrics over HTTPS; the daemon's self-signed certificate is not checked here. */
-function scrape(port: number): Promise<string> {
-  return new Promise((res, rej) => {
-    const req = get(
-      { host: '127.0.0.1', port, path: '/metrics', rejectUnauthorized: false, timeout: 5_000 },
-      (response) => {
-        let body = '';
-        response.setEncoding('utf8').on('data', (c: string) => (body += c));
-        response.once('end', () => {
-          if (response.statusCode === 200) res(body);
-          else rej(new Error(`/metrics answered ${String(response.statusCode)}`));
-        });
-      },
-    );
-    req.once('timeout', () => req.destroy(new Error('GET /metrics timed out')));
-    req.once('error', rej);
-  });
+async function scrape(port: number): Promise<string> {
+  const reply = await httpsGet(port, '/metrics');
+  if (reply.status !== 200) throw new Error(`/metrics answered ${String(reply.status)}`);
+  return reply.body;
 }
 
 /** The value of one sample line (name with its exact labels); undefined when absent. */
@@ -60,27 +35,24 @@ function sum(body: string, name: string, having = ''): number {
 }
 
 describe('vsphere-cloud-controller-manager metrics', () => {
-  let sim: Vcsim;
-  let kube: KubeApiFixture;
-  let dir: string;
+  let bed: E2eBed;
   let daemon: Daemon | undefined;
 
   before(async () => {
-    [sim, kube] = await Promise.all([startVcsim({ scenario: SCENARIO }), startKubeApi()]);
-    dir = await mkdtemp(join(tmpdir(), 'ccm-e2e-metrics-'));
+    bed = await startE2eBed({
+      scenario: SCENARIO,
+      tag: 'metrics',
+      cloudConfig: (sim) => simCloudConfig(sim, { zones: true }),
+    });
   });
 
   after(async () => {
     await daemon?.stop(2_000);
-    await Promise.all([sim.close(), kube.close()]);
-    await rm(dir, { recursive: true, force: true });
+    await bed.close();
   });
 
   test('given two Nodes initialised, should report the initialisations, the login, the SOAP and REST calls, the Kubernetes requests and the index lag', async () => {
-    const configFile = join(dir, 'vsphere.yaml');
-    const kubeconfigFile = join(dir, 'kubeconfig');
-    await writeFile(configFile, simCloudConfig(sim, { zones: true }));
-    await writeFile(kubeconfigFile, kube.kubeConfig.exportConfig());
+    const { kube, configFile, kubeconfigFile } = bed;
     const port = await freePort();
     const d = startDaemon([
       '--cloud-provider=vsphere',

@@ -2,45 +2,35 @@
 // The daemon as a child process (issue 5): SIGINT stops it as SIGTERM does (exit 0 within 10 s,
 // lease released), and `--leader-elect=false` runs the controllers without ever creating a Lease.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CoordinationV1Api, CoreV1Api, type V1Node } from '@kubernetes/client-node';
 import { startDaemon, type Daemon } from '../support/daemon.ts';
-import { startKubeApi, type KubeApiFixture } from '../support/kube-apiserver.ts';
-import { startVcsim, type Vcsim } from '../support/vcsim.ts';
-import {
-  basicBiosUuid,
-  kubeletNode,
-  simCloudConfig,
-  UNINITIALIZED_TAINT,
-  until,
-} from '../support/e2e-nodes.ts';
+import { startE2eBed, type E2eBed } from '../support/e2e-bed.ts';
+import type { KubeApiFixture } from '../support/kube-apiserver.ts';
+import { basicBiosUuid, kubeletNode, simCloudConfig } from '../support/e2e-nodes.ts';
 
 const SCENARIO = resolve(import.meta.dirname, '../vcsim/scenarios/basic.json');
 
 describe('vsphere-cloud-controller-manager signals and leader election off', () => {
-  let sim: Vcsim;
+  let bed: E2eBed;
   let kube: KubeApiFixture;
-  let dir: string;
   let configFile: string;
   let kubeconfigFile: string;
   const daemons: Daemon[] = [];
 
   before(async () => {
-    [sim, kube] = await Promise.all([startVcsim({ scenario: SCENARIO }), startKubeApi()]);
-    dir = await mkdtemp(join(tmpdir(), 'ccm-e2e-signals-'));
-    configFile = join(dir, 'vsphere.yaml');
-    kubeconfigFile = join(dir, 'kubeconfig');
-    await writeFile(configFile, simCloudConfig(sim, { zones: false }));
-    await writeFile(kubeconfigFile, kube.kubeConfig.exportConfig());
+    bed = await startE2eBed({
+      scenario: SCENARIO,
+      tag: 'signals',
+      cloudConfig: (sim) => simCloudConfig(sim, { zones: false }),
+    });
+    ({ kube, configFile, kubeconfigFile } = bed);
   });
 
   after(async () => {
     await Promise.all(daemons.map((d) => d.stop(2_000)));
-    await Promise.all([sim.close(), kube.close()]);
-    await rm(dir, { recursive: true, force: true });
+    await bed.close();
   });
 
   const baseFlags = (): string[] => [
@@ -51,20 +41,7 @@ describe('vsphere-cloud-controller-manager signals and leader election off', () 
   ];
 
   const initialised = (name: string, log: () => string): Promise<V1Node> =>
-    until(
-      async () => {
-        const n = await kube.kubeConfig
-          .makeApiClient(CoreV1Api)
-          .readNode({ name })
-          .catch(() => undefined);
-        return n?.spec?.providerID !== undefined &&
-          !(n.spec.taints ?? []).some((t) => t.key === UNINITIALIZED_TAINT)
-          ? n
-          : undefined;
-      },
-      30_000,
-      () => `${name} initialised\n${log()}`,
-    );
+    bed.initialised(name, 30_000, log);
 
   test('given a leading daemon, should exit 0 within 10 s on SIGINT and release its lease', async () => {
     const d = startDaemon([
